@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { startBrowserShell } from '../server/browserShell';
+import { hasDisplay, openInBrowser } from '../server/openBrowser';
+import { runCli } from './relais';
+
+/** Entry of dist/electron/cli.cjs (the `relais` command). */
+const rendererDir = path.join(__dirname, '..', 'renderer');
+
+void runCli(process.argv.slice(2), {
+  rendererDir,
+  serveUi: async (ctx, { port, open, io }) => {
+    const shell = await startBrowserShell({
+      ctx,
+      rendererDir,
+      port,
+      log: { info: (m) => io.err(m), error: (m, d) => io.err(`${m}: ${d instanceof Error ? d.message : String(d)}`) },
+    });
+    io.err(`Relais (browser shell) — data folder: ${ctx.store.dataDir}`);
+    io.out(shell.url);
+    if (open && hasDisplay()) openInBrowser(shell.url);
+    else if (open) io.err('No display found: open the address above in a browser on this machine.');
+    io.err('Press Ctrl+C to stop.');
+    const stop = () => {
+      void shell.close().then(() => {
+        ctx.store.close();
+        process.exit(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+}).then((code) => {
+  if (code !== 0) process.exitCode = code;
+});

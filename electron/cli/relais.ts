@@ -1,0 +1,192 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Input, Method, Output } from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
+import { dispatch } from '../services/api/dispatch';
+import { createContext, APP_VERSION, type AppContext } from '../services/context';
+import { resolveDataDir } from '../services/dataDir';
+import { StoreError } from '../services/db/store';
+import { CliError, processIO, table, type CliIO } from './output';
+
+const HELP = `relais ${APP_VERSION} — Messenger campaign planning, from the command line
+
+Usage: relais <command> [options]
+
+Commands:
+  workspace list                         list workspaces
+  workspace create NAME [--tz ZONE] [--locale TAG]
+                                         create a workspace (defaults: Europe/Paris, fr-FR)
+  workspace rename NAME NEW_NAME         rename a workspace
+  workspace set NAME [--tz ZONE] [--locale TAG]
+                                         change a workspace's time zone or locale
+  workspace delete NAME --confirm NAME   delete a workspace and all its data
+  db info                                database path, schema version, row counts
+  ui [--port P] [--no-open]              serve the app to your browser (browser shell)
+
+Options:
+  --data-dir DIR   data folder (default: the OS app-data folder; or RELAIS_DATA_DIR)
+  --json           machine-readable output on stdout
+  -h, --help       this help
+  -v, --version    print the version
+`;
+
+const options = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+  tz: { type: 'string' },
+  locale: { type: 'string' },
+  confirm: { type: 'string' },
+  port: { type: 'string' },
+  'no-open': { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+/** English sentences for the validation keys the API sends (the UI has its own catalogs). */
+const validationText: Record<string, string> = {
+  'name.required': 'a name is required',
+  'name.tooLong': 'the name is too long (80 characters at most)',
+  'name.taken': 'another workspace already has this name',
+  'timeZone.invalid': 'unknown time zone (use an IANA name such as Europe/Paris)',
+  'locale.invalid': 'invalid locale (use a tag such as fr-FR or en-CA)',
+  'confirm.mismatch': 'the confirmation does not match the workspace name',
+};
+
+async function call<M extends Method>(ctx: AppContext, method: M, input: Input<M>): Promise<Output<M>> {
+  const reply = await dispatch(ctx, method, input);
+  if (!reply.ok) throw ApiError.fromBody(reply.error);
+  return reply.data as Output<M>;
+}
+
+function findWorkspace(list: Output<'workspace:list'>, name: string) {
+  const ws = list.find((w) => w.name.toLowerCase() === name.toLowerCase()) ?? list.find((w) => String(w.id) === name);
+  if (!ws) throw new CliError(`No workspace named "${name}". See: relais workspace list`);
+  return ws;
+}
+
+export interface CliDeps {
+  io?: CliIO;
+  env?: NodeJS.ProcessEnv;
+  /** Serves the UI; injected so the CLI stays testable and the server stays a thin adapter. */
+  serveUi?: (ctx: AppContext, opts: { port?: number; open: boolean; io: CliIO }) => Promise<void>;
+  rendererDir?: string;
+}
+
+export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const io = deps.io ?? processIO;
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true }));
+  } catch (e) {
+    io.err(`relais: ${(e as Error).message}\nSee: relais --help`);
+    return 2;
+  }
+  if (values.version) {
+    io.out(APP_VERSION);
+    return 0;
+  }
+  if (values.help || positionals.length === 0) {
+    io.out(HELP);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  const [command, sub, ...rest] = positionals;
+  const json = values.json;
+  const print = (data: unknown, human: () => string) => io.out(json ? JSON.stringify(data, null, 2) : human());
+
+  let ctx: AppContext | null = null;
+  try {
+    const dataDir = resolveDataDir(values['data-dir'], deps.env ?? process.env);
+    ctx = createContext({ dataDir });
+    if (ctx.store.migration.backupPath) io.err(`relais: database upgraded to schema ${ctx.store.migration.to}; backup at ${ctx.store.migration.backupPath}`);
+
+    switch (`${command} ${sub ?? ''}`.trim()) {
+      case 'workspace list': {
+        const list = await call(ctx, 'workspace:list', {});
+        print(list, () =>
+          list.length === 0 ? 'No workspaces yet. Create one: relais workspace create "Client name"' : table(list.map((w) => ({ id: w.id, name: w.name, timeZone: w.timeZone, locale: w.locale })), ['id', 'name', 'timeZone', 'locale']),
+        );
+        return 0;
+      }
+      case 'workspace create': {
+        const name = rest.join(' ');
+        if (!name) throw new CliError('Usage: relais workspace create NAME [--tz ZONE] [--locale TAG]', 2);
+        const ws = await call(ctx, 'workspace:create', { name, timeZone: values.tz ?? 'Europe/Paris', locale: values.locale ?? 'fr-FR' });
+        print(ws, () => `Created workspace ${ws.id} "${ws.name}" (${ws.timeZone}, ${ws.locale})`);
+        return 0;
+      }
+      case 'workspace rename': {
+        const [from, to] = rest;
+        if (!from || !to) throw new CliError('Usage: relais workspace rename NAME NEW_NAME', 2);
+        const ws = findWorkspace(await call(ctx, 'workspace:list', {}), from);
+        const updated = await call(ctx, 'workspace:update', { id: ws.id, name: to });
+        print(updated, () => `Renamed workspace ${ws.id} to "${updated.name}"`);
+        return 0;
+      }
+      case 'workspace set': {
+        const [name] = rest;
+        if (!name || (!values.tz && !values.locale)) throw new CliError('Usage: relais workspace set NAME [--tz ZONE] [--locale TAG]', 2);
+        const ws = findWorkspace(await call(ctx, 'workspace:list', {}), name);
+        const updated = await call(ctx, 'workspace:update', { id: ws.id, timeZone: values.tz, locale: values.locale });
+        print(updated, () => `Workspace "${updated.name}": ${updated.timeZone}, ${updated.locale}`);
+        return 0;
+      }
+      case 'workspace delete': {
+        const [name] = rest;
+        if (!name) throw new CliError('Usage: relais workspace delete NAME --confirm NAME', 2);
+        const ws = findWorkspace(await call(ctx, 'workspace:list', {}), name);
+        if (values.confirm === undefined) throw new CliError(`This deletes "${ws.name}" and all its data. Repeat its name to confirm: --confirm "${ws.name}"`, 2);
+        await call(ctx, 'workspace:delete', { id: ws.id, confirmName: values.confirm });
+        print({ deleted: true, id: ws.id }, () => `Deleted workspace "${ws.name}"`);
+        return 0;
+      }
+      case 'db info': {
+        const info = await call(ctx, 'db:info', {});
+        print(info, () =>
+          [
+            `path:           ${info.path}`,
+            `schema version: ${info.schemaVersion}`,
+            `journal mode:   ${info.journalMode}`,
+            `size:           ${info.sizeBytes} bytes`,
+            'rows:',
+            ...Object.entries(info.counts).map(([t, n]) => `  ${t.padEnd(16)} ${n}`),
+          ].join('\n'),
+        );
+        return 0;
+      }
+      case 'ui': {
+        if (!deps.serveUi) throw new CliError('The UI server is not available in this build.');
+        const port = values.port === undefined ? undefined : Number(values.port);
+        if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliError('--port takes a number between 0 and 65535', 2);
+        await deps.serveUi(ctx, { port, open: !values['no-open'], io });
+        ctx = null; // the server owns the store now
+        return 0;
+      }
+      default:
+        throw new CliError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". See: relais --help`, 2);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`relais: ${e.message}`);
+      return e.exitCode;
+    }
+    if (e instanceof ApiError) {
+      const detail = e.issues?.length ? ` (${e.issues.map((i) => `${i.path || 'input'}: ${validationText[i.message] ?? i.message}`).join('; ')})` : '';
+      io.err(`relais: ${e.message}${detail}`);
+      if (json) io.out(JSON.stringify({ error: e.toBody() }));
+      return e.code === 'BAD_INPUT' || e.code === 'NOT_FOUND' || e.code === 'CONFLICT' ? 3 : 1;
+    }
+    if (e instanceof StoreError) {
+      io.err(`relais: ${e.message}`);
+      return 4;
+    }
+    io.err(`relais: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 1;
+  } finally {
+    ctx?.store.close();
+  }
+}
+
+export const defaultRendererDir = (distElectronDir: string) => path.join(distElectronDir, '..', 'renderer');

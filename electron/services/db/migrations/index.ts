@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate';
+import { initial } from './001_initial';
+import { settings } from './002_settings';
+
+/** Ordered; a migration is never edited once released, only followed by a new one. */
+export const migrations: readonly Migration[] = [initial, settings];
