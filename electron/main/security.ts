@@ -1,3 +1,5 @@
+// Everything that fences the renderer in, as plain values and functions so a unit
+// test can assert each one without the Electron binary; lifecycle.ts wires them.
 import type {
   Event,
   HandlerDetails,
@@ -11,11 +13,6 @@ import type {
   WindowOpenHandlerResponse,
 } from 'electron';
 import { SECURITY_HEADERS } from './csp';
-
-/**
- * Everything that fences the renderer in, as plain values and functions so a unit
- * test can assert each one without the Electron binary. main.ts only wires them.
- */
 
 /** The renderer's only origin. Served by protocol.ts from the built files, never from the network. */
 export const APP_ORIGIN = 'app://relais';

@@ -71,9 +71,10 @@ function assertElectronModule(file, abi, what) {
   }
 }
 
-// npm passes its config to child processes as npm_config_* variables, and node-gyp and
-// prebuild-install obey them over their flags: an npmrc `nodedir=/usr` silently builds
-// for Node instead of Electron. Only our flags may choose the target.
+// npm passes its config to child processes as npm_config_* variables, which node-gyp and
+// prebuild-install read too: an npmrc `nodedir=/usr` makes node-gyp compile against
+// Node's headers whatever --target says (seen on this project's CI image). Only our
+// flags may choose the target.
 const TARGET_SETTINGS = new Set(['nodedir', 'target', 'runtime', 'disturl', 'dist_url', 'arch', 'target_arch', 'platform', 'target_platform', 'build_from_source', 'abi']);
 
 function childEnv() {
