@@ -1,4 +1,5 @@
 import { openStore, type OpenStoreOptions, type Store } from './db/store';
+import { JobRegistry } from './jobs';
 import { SettingsService } from './settings';
 import { WorkspaceService } from './workspaces';
 
@@ -10,6 +11,7 @@ export interface AppContext {
   version: string;
   workspaces: WorkspaceService;
   settings: SettingsService;
+  jobs: JobRegistry;
 }
 
 export function createContext(opts: OpenStoreOptions): AppContext {
@@ -19,5 +21,6 @@ export function createContext(opts: OpenStoreOptions): AppContext {
     version: APP_VERSION,
     workspaces: new WorkspaceService(store.db, store.dataDir),
     settings: new SettingsService(store.db),
+    jobs: new JobRegistry(),
   };
 }

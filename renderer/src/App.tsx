@@ -1,16 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { UiLanguage } from '../../shared/domain/workspace';
 import { useT } from './i18n/useT';
-import { AboutPage } from './pages/AboutPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { WorkspacesPage } from './pages/WorkspacesPage';
+import { pageRegistry } from './pages/registry';
 import { useApp, type PageId } from './stores/appStore';
-
-const pages: { id: PageId; key: 'nav.workspaces' | 'nav.settings' | 'nav.about' }[] = [
-  { id: 'workspaces', key: 'nav.workspaces' },
-  { id: 'settings', key: 'nav.settings' },
-  { id: 'about', key: 'nav.about' },
-];
 
 function NoticeBar() {
   const t = useT();
@@ -42,7 +34,7 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.lang = language;
-    document.title = `${t('app.name')} — ${t(pages.find((p) => p.id === page)?.key ?? 'nav.workspaces')}`;
+    document.title = `${t('app.name')} — ${t(pageRegistry.find((p) => p.id === page)?.navKey ?? 'nav.workspaces')}`;
   }, [language, page, t]);
 
   if (!ready) return <p role="status">{t('app.loading')}</p>;
@@ -93,20 +85,24 @@ export function App() {
       </header>
       <nav className="sidebar" aria-label={t('nav.label')}>
         <ul>
-          {pages.map((p) => (
-            <li key={p.id}>
-              <button type="button" className="nav-item" aria-current={page === p.id ? 'page' : undefined} onClick={() => navigate(p.id)}>
-                {t(p.key)}
-              </button>
-            </li>
-          ))}
+          {pageRegistry
+            .filter((p) => !p.needsWorkspace || workspaces.length > 0)
+            .map((p) => (
+              <li key={p.id}>
+                <button type="button" className="nav-item" aria-current={page === p.id ? 'page' : undefined} onClick={() => navigate(p.id)}>
+                  {t(p.navKey)}
+                </button>
+              </li>
+            ))}
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>
         <NoticeBar />
-        {page === 'workspaces' && <WorkspacesPage />}
-        {page === 'settings' && <SettingsPage />}
-        {page === 'about' && <AboutPage />}
+        {pageRegistry
+          .filter((p) => p.id === page)
+          .map((p) => (
+            <p.component key={p.id} />
+          ))}
       </main>
     </div>
   );

@@ -1,85 +1,19 @@
-import { z } from 'zod';
-import { Locale, LogoDataUrl, TimeZone, UiLanguage, Workspace, WorkspaceId, WorkspaceName } from '../domain/workspace';
+import type { z } from 'zod';
+import { coreContract } from './contracts/core';
+import type { ContractEntries } from './contracts/types';
 
 /**
  * The one API of Relais. Each entry is `domain:verb` with the zod schemas of its
- * input and output. The Electron IPC adapter and the browser shell both dispatch
+ * input and output; each domain keeps its entries in `contracts/<domain>.ts` and
+ * is spread in here. The Electron IPC adapter and the browser shell both dispatch
  * through the handler table typed by this object; the renderer calls it through
- * one client interface. Adding a capability = an entry here + a handler + a page.
+ * one client interface. Adding a capability = a contract module + a handler
+ * module + a page.
  */
-const none = z.object({}).strict();
-
 export const contract = {
-  'app:info': {
-    input: none,
-    output: z.object({
-      version: z.string(),
-      schemaVersion: z.number().int(),
-      dataDir: z.string(),
-    }),
-  },
-  'settings:get': {
-    input: none,
-    output: z.object({
-      uiLanguage: UiLanguage.nullable(),
-      currentWorkspaceId: WorkspaceId.nullable(),
-    }),
-  },
-  'settings:set': {
-    input: z
-      .object({
-        uiLanguage: UiLanguage.optional(),
-        currentWorkspaceId: WorkspaceId.nullable().optional(),
-      })
-      .strict(),
-    output: z.object({
-      uiLanguage: UiLanguage.nullable(),
-      currentWorkspaceId: WorkspaceId.nullable(),
-    }),
-  },
-  'workspace:list': {
-    input: none,
-    output: z.array(Workspace),
-  },
-  'workspace:create': {
-    input: z.object({ name: WorkspaceName, timeZone: TimeZone, locale: Locale }).strict(),
-    output: Workspace,
-  },
-  'workspace:update': {
-    input: z
-      .object({
-        id: WorkspaceId,
-        name: WorkspaceName.optional(),
-        timeZone: TimeZone.optional(),
-        locale: Locale.optional(),
-      })
-      .strict(),
-    output: Workspace,
-  },
-  'workspace:delete': {
-    /** The caller repeats the workspace's name: deleting a client's data is never one stray click. */
-    input: z.object({ id: WorkspaceId, confirmName: z.string() }).strict(),
-    output: z.object({ deleted: z.literal(true) }),
-  },
-  'workspace:setLogo': {
-    input: z.object({ id: WorkspaceId, dataUrl: LogoDataUrl.nullable() }).strict(),
-    output: Workspace,
-  },
-  'workspace:logo': {
-    input: z.object({ id: WorkspaceId }).strict(),
-    output: z.object({ dataUrl: z.string().nullable() }),
-  },
-  'db:info': {
-    input: none,
-    output: z.object({
-      path: z.string(),
-      schemaVersion: z.number().int(),
-      sizeBytes: z.number().int(),
-      journalMode: z.string(),
-      counts: z.record(z.string(), z.number().int()),
-    }),
-  },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+  ...coreContract,
+} as const satisfies ContractEntries;
+
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;

@@ -1,9 +1,10 @@
 /**
  * English catalog: the source of the key set. `fr.ts` must have exactly the same
  * keys (the type system and a unit test both enforce it). `{name}` placeholders
- * are filled by `t(key, { name })`.
+ * are filled by `t(key, { name })`. Each feature keeps its strings in
+ * `features/<feature>.ts` (an `…En` and an `…Fr` object), spread in here and in fr.ts.
  */
-export const en = {
+const coreEn = {
   'app.name': 'Relais',
   'app.tagline': 'Messages that get seen',
   'app.skipToContent': 'Skip to content',
@@ -100,4 +101,9 @@ export const en = {
   'error.confirm.mismatch': 'The name you typed does not match.',
 } as const;
 
+export const en = {
+  ...coreEn,
+};
+
 export type MessageKey = keyof typeof en;
+export type CoreKey = keyof typeof coreEn;

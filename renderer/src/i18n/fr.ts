@@ -1,7 +1,6 @@
-import type { MessageKey } from './en';
+import type { CoreKey, MessageKey } from './en';
 
-/** French catalog: every key of the English one, no more, no less. */
-export const fr: Record<MessageKey, string> = {
+const coreFr: Record<CoreKey, string> = {
   'app.name': 'Relais',
   'app.tagline': 'Des messages qui sont vus',
   'app.skipToContent': 'Aller au contenu',
@@ -96,4 +95,9 @@ export const fr: Record<MessageKey, string> = {
   'error.logo.format': 'Le logo doit être une image PNG, JPEG ou WebP.',
   'error.logo.tooLarge': 'Le logo dépasse 512 Ko.',
   'error.confirm.mismatch': 'Le nom saisi ne correspond pas.',
+};
+
+/** French catalog: every key of the English one, no more, no less. */
+export const fr: Record<MessageKey, string> = {
+  ...coreFr,
 };

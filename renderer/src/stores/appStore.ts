@@ -4,7 +4,8 @@ import { ApiError } from '../../../shared/api/errors';
 import type { UiLanguage, Workspace } from '../../../shared/domain/workspace';
 import { guessLanguage } from '../i18n';
 
-export type PageId = 'workspaces' | 'settings' | 'about';
+/** Ids come from pages/registry.ts. */
+export type PageId = string;
 
 export interface Notice {
   id: number;

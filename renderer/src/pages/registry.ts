@@ -1,0 +1,21 @@
+import type { ComponentType } from 'react';
+import type { MessageKey } from '../i18n';
+import { AboutPage } from './AboutPage';
+import { SettingsPage } from './SettingsPage';
+import { WorkspacesPage } from './WorkspacesPage';
+
+export interface PageEntry {
+  id: string;
+  /** Label in the navigation. */
+  navKey: MessageKey;
+  component: ComponentType;
+  /** Hidden from the navigation until a workspace exists. */
+  needsWorkspace: boolean;
+}
+
+/** The app's pages in navigation order. A new capability adds its entry here. */
+export const pageRegistry: PageEntry[] = [
+  { id: 'workspaces', navKey: 'nav.workspaces', component: WorkspacesPage, needsWorkspace: false },
+  { id: 'settings', navKey: 'nav.settings', component: SettingsPage, needsWorkspace: true },
+  { id: 'about', navKey: 'nav.about', component: AboutPage, needsWorkspace: false },
+];
