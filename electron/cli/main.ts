@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startBrowserShell } from '../server/browserShell';
+import { dispatch } from '../services/api/dispatch';
 import { hasDisplay, openInBrowser } from '../server/openBrowser';
 import { runCli } from './relais';
 
@@ -8,7 +9,7 @@ const rendererDir = path.join(__dirname, '..', 'renderer');
 
 void runCli(process.argv.slice(2), {
   rendererDir,
-  serveUi: async (ctx, { port, open, io }) => {
+  serveUi: async (ctx, { port, open, demoIfEmpty, io }) => {
     const shell = await startBrowserShell({
       ctx,
       rendererDir,
@@ -16,6 +17,11 @@ void runCli(process.argv.slice(2), {
       log: { info: (m) => io.err(m), error: (m, d) => io.err(`${m}: ${d instanceof Error ? d.message : String(d)}`) },
     });
     io.err(`Relais (browser shell) — data folder: ${ctx.store.dataDir}`);
+    if (demoIfEmpty && ctx.workspaces.list().length === 0) {
+      // A first start opens on ready demo data: the demo builds in a worker while the page loads.
+      const reply = await dispatch(ctx, 'demo:create', {});
+      if (reply.ok) io.err('Empty data folder: building the demo workspaces in the background (about half a minute).');
+    }
     io.out(shell.url);
     if (open && hasDisplay()) openInBrowser(shell.url);
     else if (open) io.err('No display found: open the address above in a browser on this machine.');

@@ -6,6 +6,9 @@ import { dispatch } from '../services/api/dispatch';
 import { createContext, APP_VERSION, type AppContext } from '../services/context';
 import { resolveDataDir } from '../services/dataDir';
 import { StoreError } from '../services/db/store';
+import { runAbCommand } from '../services/experiments/cli';
+import { relayCommand, serveWebhooksCommand } from '../services/webhooks/commands';
+import { demoCommand, describeImport, importCommand, simulateCommand } from './receiptsCommands';
 import { CliError, processIO, table, type CliIO } from './output';
 
 const HELP = `relais ${APP_VERSION} — Messenger campaign planning, from the command line
@@ -21,7 +24,19 @@ Commands:
                                          change a workspace's time zone or locale
   workspace delete NAME --confirm NAME   delete a workspace and all its data
   db info                                database path, schema version, row counts
-  ui [--port P] [--no-open]              serve the app to your browser (browser shell)
+  ui [--port P] [--no-open] [--demo-if-empty]
+                                         serve the app to your browser (browser shell)
+  demo                                   create the two demo workspaces (simulated, imported)
+  import webhooks FILE [--workspace W] [--add-pages] [--app-secret-env VAR]
+                                         import a webhook archive (NDJSON or JSON array)
+  simulate --scenario F (--archive OUT | --post URL) [--truth DIR]
+                                         run the Messenger simulator
+  serve-webhooks [--port P] [--host H]   local webhook receiver (secrets from RELAIS_APP_SECRET,
+                                         RELAIS_VERIFY_TOKEN); events kept in <data dir>/webhooks
+  relay --store DIR [--port P] [--host H] [--retention-days N]
+                                         24/7 relay (also RELAIS_PULL_TOKEN)
+  ab analyze FILE | ab plan --baseline P --mde D [--alpha A] [--power B] [--variants K]
+                                         A/B test statistics
 
 Options:
   --data-dir DIR   data folder (default: the OS app-data folder; or RELAIS_DATA_DIR)
@@ -39,7 +54,23 @@ const options = {
   locale: { type: 'string' },
   confirm: { type: 'string' },
   port: { type: 'string' },
+  host: { type: 'string' },
   'no-open': { type: 'boolean', default: false },
+  'demo-if-empty': { type: 'boolean', default: false },
+  workspace: { type: 'string' },
+  'add-pages': { type: 'boolean', default: false },
+  'app-secret-env': { type: 'string' },
+  scenario: { type: 'string' },
+  archive: { type: 'string' },
+  post: { type: 'string' },
+  truth: { type: 'string' },
+  store: { type: 'string' },
+  'retention-days': { type: 'string' },
+  baseline: { type: 'string' },
+  mde: { type: 'string' },
+  alpha: { type: 'string' },
+  power: { type: 'string' },
+  variants: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -70,7 +101,7 @@ export interface CliDeps {
   io?: CliIO;
   env?: NodeJS.ProcessEnv;
   /** Serves the UI; injected so the CLI stays testable and the server stays a thin adapter. */
-  serveUi?: (ctx: AppContext, opts: { port?: number; open: boolean; io: CliIO }) => Promise<void>;
+  serveUi?: (ctx: AppContext, opts: { port?: number; open: boolean; demoIfEmpty: boolean; io: CliIO }) => Promise<void>;
   rendererDir?: string;
 }
 
@@ -99,6 +130,26 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   let ctx: AppContext | null = null;
   try {
     const dataDir = resolveDataDir(values['data-dir'], deps.env ?? process.env);
+    const env = deps.env ?? process.env;
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliError('--port takes a number between 0 and 65535', 2);
+
+    // Commands that never open the app's database.
+    switch (command) {
+      case 'ab':
+        return runAbCommand(argv.slice(argv.indexOf('ab') + 1), io);
+      case 'simulate':
+        return await simulateCommand({ scenario: values.scenario, archive: values.archive, post: values.post, truth: values.truth, json, env, appSecretEnv: values['app-secret-env'], io });
+      case 'serve-webhooks':
+        return await serveWebhooksCommand({ spoolDir: path.join(dataDir, 'webhooks'), port, host: values.host, env, io });
+      case 'relay': {
+        if (!values.store) throw new CliError('Usage: relais relay --store DIR [--port P] [--host H] [--retention-days N]', 2);
+        const retentionDays = values['retention-days'] === undefined ? undefined : Number(values['retention-days']);
+        if (retentionDays !== undefined && !(retentionDays > 0)) throw new CliError('--retention-days takes a positive number', 2);
+        return await relayCommand({ storeDir: path.resolve(values.store), port, host: values.host, retentionDays, env, io });
+      }
+    }
+
     ctx = createContext({ dataDir });
     if (ctx.store.migration.backupPath) io.err(`relais: database upgraded to schema ${ctx.store.migration.to}; backup at ${ctx.store.migration.backupPath}`);
 
@@ -156,11 +207,21 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
         );
         return 0;
       }
+      case 'demo': {
+        const result = await demoCommand(ctx, { io, json });
+        print(result, () => result.workspaces.map((w) => `${w.name}: ${w.messages} messages, ${w.contacts} contacts`).join('\n'));
+        return 0;
+      }
+      case 'import webhooks': {
+        const file = rest[0];
+        if (!file) throw new CliError('Usage: relais import webhooks FILE [--workspace W] [--add-pages] [--app-secret-env VAR]', 2);
+        const result = await importCommand(ctx, { file: path.resolve(file), workspace: values.workspace, addPages: values['add-pages'], appSecretEnv: values['app-secret-env'], env, io, json });
+        print(result, () => describeImport(result));
+        return 0;
+      }
       case 'ui': {
         if (!deps.serveUi) throw new CliError('The UI server is not available in this build.');
-        const port = values.port === undefined ? undefined : Number(values.port);
-        if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliError('--port takes a number between 0 and 65535', 2);
-        await deps.serveUi(ctx, { port, open: !values['no-open'], io });
+        await deps.serveUi(ctx, { port, open: !values['no-open'], demoIfEmpty: values['demo-if-empty'], io });
         ctx = null; // the server owns the store now
         return 0;
       }

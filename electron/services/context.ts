@@ -5,6 +5,12 @@ import { WorkspaceService } from './workspaces';
 
 export const APP_VERSION: string = process.env.RELAIS_VERSION ?? '0.1.0';
 
+/** Native abilities only the desktop shell has; the browser shell leaves them out. */
+export interface DesktopCapabilities {
+  chooseFile?(purpose: 'webhookArchive'): Promise<string | null>;
+  notify?(title: string, body: string): void;
+}
+
 /** Everything a handler may use. Built once per process; it owns the single writer. */
 export interface AppContext {
   store: Store;
@@ -12,6 +18,11 @@ export interface AppContext {
   workspaces: WorkspaceService;
   settings: SettingsService;
   jobs: JobRegistry;
+  desktop?: DesktopCapabilities;
+  /** Electron's build of better-sqlite3, handed on to worker threads. */
+  nativeBinding?: string;
+  /** Overrides where the job worker bundle is found (tests). */
+  workerScript?: string;
 }
 
 export function createContext(opts: OpenStoreOptions): AppContext {
@@ -22,5 +33,6 @@ export function createContext(opts: OpenStoreOptions): AppContext {
     workspaces: new WorkspaceService(store.db, store.dataDir),
     settings: new SettingsService(store.db),
     jobs: new JobRegistry(),
+    nativeBinding: opts.nativeBinding,
   };
 }

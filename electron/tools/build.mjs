@@ -24,6 +24,7 @@ async function buildElectron() {
   await Promise.all([
     // Native and Electron modules stay outside the bundles.
     build({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron', 'better-sqlite3'] }),
+    build({ ...common, entryPoints: { jobWorker: 'electron/workers/jobWorker.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron', 'better-sqlite3'] }),
     build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron', 'better-sqlite3'] }),
     // A sandboxed preload can only require a few Electron modules: bundle everything else into it.
     build({ ...common, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'], platform: 'browser', target: 'chrome130' }),

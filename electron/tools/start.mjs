@@ -36,7 +36,7 @@ if (found.exe) {
   child = spawn(found.exe, [path.join(root, 'dist', 'electron', 'main.cjs'), ...passThrough], { stdio: 'inherit' });
 } else {
   process.stderr.write(`Relais: opening the browser shell instead of the desktop window, because ${found.reason}.\n`);
-  child = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'cli.cjs'), 'ui', ...passThrough], { stdio: 'inherit' });
+  child = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'cli.cjs'), 'ui', '--demo-if-empty', ...passThrough], { stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

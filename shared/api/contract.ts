@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { coreContract } from './contracts/core';
+import { importsContract } from './contracts/imports';
+import { experimentsContract } from './contracts/experiments';
 import type { ContractEntries } from './contracts/types';
 
 /**
@@ -12,6 +14,8 @@ import type { ContractEntries } from './contracts/types';
  */
 export const contract = {
   ...coreContract,
+  ...importsContract,
+  ...experimentsContract,
 } as const satisfies ContractEntries;
 
 

@@ -7,6 +7,7 @@ export const coreHandlers: HandlersFor<typeof coreContract> = {
     version: ctx.version,
     schemaVersion: ctx.store.db.pragma('user_version', { simple: true }) as number,
     dataDir: ctx.store.dataDir,
+    capabilities: { chooseFile: Boolean(ctx.desktop?.chooseFile), notifications: Boolean(ctx.desktop?.notify) },
   }),
   'settings:get': (_input, ctx) => ctx.settings.get(),
   'settings:set': (input, ctx) => {

@@ -1,4 +1,6 @@
+import { importsHandlers } from '../imports/api';
 import { coreHandlers } from './coreHandlers';
+import { experimentsHandlers } from '../experiments/api';
 import type { HandlerTable } from './types';
 
 export type { Handler, HandlerTable, HandlersFor } from './types';
@@ -6,4 +8,6 @@ export type { Handler, HandlerTable, HandlersFor } from './types';
 /** Every domain's handlers, joined; the type makes a missing or extra one a compile error. */
 export const handlers: HandlerTable = {
   ...coreHandlers,
+  ...importsHandlers,
+  ...experimentsHandlers,
 };

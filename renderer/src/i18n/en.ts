@@ -1,3 +1,6 @@
+import { importsEn } from './features/imports';
+import { experimentsEn } from './features/experiments';
+
 /**
  * English catalog: the source of the key set. `fr.ts` must have exactly the same
  * keys (the type system and a unit test both enforce it). `{name}` placeholders
@@ -103,6 +106,8 @@ const coreEn = {
 
 export const en = {
   ...coreEn,
+  ...importsEn,
+  ...experimentsEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,6 @@
 import type { CoreKey, MessageKey } from './en';
+import { importsFr } from './features/imports';
+import { experimentsFr } from './features/experiments';
 
 const coreFr: Record<CoreKey, string> = {
   'app.name': 'Relais',
@@ -100,4 +102,6 @@ const coreFr: Record<CoreKey, string> = {
 /** French catalog: every key of the English one, no more, no less. */
 export const fr: Record<MessageKey, string> = {
   ...coreFr,
+  ...importsFr,
+  ...experimentsFr,
 };

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { DemoOffer } from '../components/DemoOffer';
 import { WorkspaceFields, type WorkspaceDraft } from '../components/WorkspaceFields';
 import { formatters } from '../i18n';
 import { useErrorText, useT } from '../i18n/useT';
@@ -48,6 +49,7 @@ export function WorkspacesPage() {
       <h1 id="workspaces-title">{t('workspaces.title')}</h1>
       <p className="lead">{t('workspaces.intro')}</p>
 
+      <DemoOffer show={workspaces.length === 0} />
       {workspaces.length === 0 ? (
         <div className="empty-state" role="status">
           <h2>{t('workspaces.empty.title')}</h2>

@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n';
 import { AboutPage } from './AboutPage';
+import { ExperimentsPage } from './ExperimentsPage';
+import { ImportPage } from './ImportPage';
 import { SettingsPage } from './SettingsPage';
 import { WorkspacesPage } from './WorkspacesPage';
 
@@ -16,6 +18,8 @@ export interface PageEntry {
 /** The app's pages in navigation order. A new capability adds its entry here. */
 export const pageRegistry: PageEntry[] = [
   { id: 'workspaces', navKey: 'nav.workspaces', component: WorkspacesPage, needsWorkspace: false },
+  { id: 'import', navKey: 'nav.import', component: ImportPage, needsWorkspace: true },
+  { id: 'experiments', navKey: 'nav.experiments', component: ExperimentsPage, needsWorkspace: true },
   { id: 'settings', navKey: 'nav.settings', component: SettingsPage, needsWorkspace: true },
   { id: 'about', navKey: 'nav.about', component: AboutPage, needsWorkspace: false },
 ];

@@ -13,6 +13,8 @@ export const coreContract = {
       version: z.string(),
       schemaVersion: z.number().int(),
       dataDir: z.string(),
+      /** What this shell can do beyond the common API (the desktop app has native dialogs). */
+      capabilities: z.object({ chooseFile: z.boolean(), notifications: z.boolean() }),
     }),
   },
   'settings:get': {

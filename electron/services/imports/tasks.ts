@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { DemoResult, ImportResult } from '../../../shared/domain/imports';
+import type { JobProgress } from '../../../shared/domain/jobs';
+import restaurantScenario from '../../../resources/scenarios/restaurant.json';
+import shopScenario from '../../../resources/scenarios/shop.json';
+import { importArchive, type ImportProgress, type ImportSummary } from '../ingest/importArchive';
+import { runSimulation } from '../simulator';
+import { WorkspaceService } from '../workspaces';
+
+export type ProgressSink = (p: Partial<JobProgress>) => void;
+
+export interface ImportTaskArgs {
+  workspaceId: number;
+  file: string;
+  addPages: boolean;
+  appSecret?: string;
+}
+
+function importProgress(p: ImportProgress): Partial<JobProgress> {
+  return {
+    phase: p.phase,
+    done: p.bytesRead,
+    total: p.totalBytes,
+    unit: 'bytes',
+    rate: p.eventsPerSecond > 0 ? p.eventsPerSecond : null,
+    etaMs: p.etaSeconds === null ? null : p.etaSeconds * 1000,
+    counters: { events: p.events, badLines: p.badLines },
+  };
+}
+
+export function toImportResult(s: ImportSummary): ImportResult {
+  return {
+    status: s.status,
+    runId: s.runId,
+    file: s.file,
+    bytes: s.bytes,
+    values: s.values,
+    events: s.events,
+    echoes: s.echoes,
+    inbound: s.inbound,
+    deliveries: s.deliveries,
+    reads: s.reads,
+    ignored: s.ignored,
+    badLines: s.badLines,
+    unverified: s.unverified,
+    badLineReport: s.badLineReport,
+    pagesAdded: s.pagesAdded,
+    resumedFrom: s.resumedFrom,
+    durationMs: s.durationMs,
+  };
+}
+
+/** One webhook archive into one workspace, through the real importer. */
+export async function runImportTask(db: Database, args: ImportTaskArgs, progress: ProgressSink, signal: AbortSignal): Promise<ImportResult> {
+  const summary = await importArchive(
+    db,
+    { file: args.file, workspaceId: args.workspaceId, addPages: args.addPages, appSecret: args.appSecret ?? null, signal },
+    (p) => progress(importProgress(p)),
+  );
+  return toImportResult(summary);
+}
+
+const demoScenarios = [
+  { scenario: restaurantScenario, workspace: { name: 'Le Petit Zinc (démo)', timeZone: 'Europe/Paris', locale: 'fr-FR' } },
+  { scenario: shopScenario, workspace: { name: 'Maple & Co. (demo)', timeZone: 'America/Toronto', locale: 'en-CA' } },
+] as const;
+
+/**
+ * The demo workspaces: each scenario is simulated into a webhook archive, then
+ * brought in by the same importer a user's archive goes through. Nothing is
+ * inserted behind that path. Running it again re-imports identical archives,
+ * which changes nothing.
+ */
+export async function runDemoTask(db: Database, dataDir: string, progress: ProgressSink, signal: AbortSignal): Promise<DemoResult> {
+  const started = Date.now();
+  const workspaces = new WorkspaceService(db, dataDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-demo-'));
+  const steps = demoScenarios.length * 2;
+  const out: DemoResult['workspaces'] = [];
+  try {
+    for (const [i, demo] of demoScenarios.entries()) {
+      const ws = workspaces.findByName(demo.workspace.name) ?? workspaces.create({ ...demo.workspace });
+      const archive = path.join(tmp, `demo-${i === 0 ? 'restaurant' : 'shop'}.ndjson`);
+      const sim = await runSimulation(demo.scenario, {
+        archive,
+        signal,
+        expectedRates: false,
+        onProgress: (p) =>
+          progress({ phase: 'generating', unit: 'steps', done: (i * 2 + p.day / p.days) * 100, total: steps * 100, rate: null, etaMs: null, counters: { events: p.events } }),
+      });
+      const summary = await importArchive(db, { file: archive, workspaceId: ws.id, addPages: true, signal }, (p) =>
+        progress({
+          phase: 'importing',
+          unit: 'steps',
+          // The pre-scan reads the file once more; only the import itself moves the bar.
+          done: (i * 2 + 1 + (p.phase === 'importing' && p.totalBytes ? p.bytesRead / p.totalBytes : 0)) * 100,
+          total: steps * 100,
+          rate: p.eventsPerSecond > 0 ? p.eventsPerSecond : null,
+          etaMs: null,
+          counters: { events: p.events },
+        }),
+      );
+      fs.rmSync(archive, { force: true });
+      if (summary.status === 'cancelled') break;
+      const counts = db
+        .prepare('SELECT count(DISTINCT m.contact_ref) AS contacts, count(*) AS messages FROM messages m JOIN contacts c ON c.id = m.contact_ref JOIN pages p ON p.id = c.page_ref WHERE p.workspace_id = ?')
+        .get(ws.id) as { contacts: number; messages: number };
+      out.push({ id: ws.id, name: ws.name, messages: counts.messages, contacts: counts.contacts, events: sim.events.total });
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { workspaces: out, durationMs: Date.now() - started };
+}
