@@ -425,7 +425,10 @@ export class World {
         this.schedule(DELIVERY, deliverAt, ci, 0, 0);
       }
     }
-    th.tail.push({ mid, sentAt, deliverAt, deliveredAt: NaN, occurrence: oi, variant: vi, readPropensity, isPageReply });
+    const msg: OutMsg = { mid, sentAt, deliverAt, deliveredAt: NaN, occurrence: oi, variant: vi, readPropensity, isPageReply };
+    // Never delivered, so never read: its truth is final now (and blocked threads hold nothing).
+    if (c.blocked) this.truthOut(c, msg, null);
+    else th.tail.push(msg);
     return sentAt;
   }
 
