@@ -39,6 +39,11 @@ export interface ArchiveReaderOptions {
   chunkBytes?: number;
   /** Sees every byte read, once and in order (the pre-scan hashes them). */
   onChunk?: (bytes: Buffer) => void;
+  /**
+   * Reads no further than this offset: the size seen when the import started, so a file still
+   * being appended to is read exactly as far as it was fingerprinted and checked.
+   */
+  limit?: number;
 }
 
 const NL = 0x0a;
@@ -88,6 +93,7 @@ export class ArchiveReader {
   private readonly maxValueBytes: number;
   private readonly onChunk: ((bytes: Buffer) => void) | undefined;
   private readonly format: ArchiveFormat;
+  private readonly limit: number;
   /** json_array: before the opening bracket, inside the array, or after it. */
   private arrayState: 'before' | 'inside' | 'after';
 
@@ -99,6 +105,7 @@ export class ArchiveReader {
     this.format = opts.format;
     this.maxValueBytes = opts.maxValueBytes ?? 16 * 1024 * 1024;
     this.onChunk = opts.onChunk;
+    this.limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
     this.buf = Buffer.allocUnsafe(Math.max(4096, Math.min(opts.chunkBytes ?? 1024 * 1024, this.maxValueBytes)));
     this.view = this.buf.subarray(0, 0);
     this.base = from.offset;
@@ -147,7 +154,8 @@ export class ArchiveReader {
         this.buf.copy(grown, 0, 0, this.len);
         this.buf = grown;
       }
-      const n = fs.readSync(this.fd, this.buf, this.len, this.buf.length - this.len, this.base + this.len);
+      const want = Math.min(this.buf.length - this.len, this.limit - (this.base + this.len));
+      const n = want > 0 ? fs.readSync(this.fd, this.buf, this.len, want, this.base + this.len) : 0;
       if (n === 0) this.eof = true;
       else {
         this.onChunk?.(this.buf.subarray(this.len, this.len + n));

@@ -157,6 +157,7 @@ export async function scanArchive(fd: number, size: number, opts: ScanOptions = 
   let bytesRead = 0;
   const reader = new ArchiveReader(fd, {
     format,
+    limit: size,
     maxValueBytes: opts.maxValueBytes,
     onChunk: (bytes) => {
       hash.update(bytes);

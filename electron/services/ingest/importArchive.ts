@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { isArchiveWrapper, parseArchiveWrapper, parseWebhookBody, type BadLineReason, type MessagingEvent, type ParsedWebhook } from '../../../shared/domain/webhook';
+import type { BadLineReason, MessagingEvent } from '../../../shared/domain/webhook';
 import { storageErrorMessage } from '../db/store';
 import { ArchiveReader, type ArchiveBytes, type ArchiveFormat } from './archiveReader';
 import { scanArchive, type ArchiveScan } from './archiveScan';
+import { eventsOfValue } from './archiveValue';
 import { ImportError } from './errors';
 import { BAD_LINES_LISTED, ImportRuns, zeroCounts, type BadLine, type ImportCounts, type ImportRun } from './importRuns';
-import { verifyWebhookSignature } from './signature';
 import { ThreadWriter } from './threadWriter';
-import { webhookEventsFromBytes } from './webhookBytes';
 
 export interface ImportOptions {
   file: string;
@@ -88,16 +87,6 @@ export function tuneForImport(db: Database): () => void {
 export const DEFAULT_BATCH_SIZE = 20_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function jsonProblem(text: string, e: unknown): { reason: BadLineReason; detail: string } {
-  const message = e instanceof Error ? e.message : '';
-  const at = /at position (\d+)/.exec(message);
-  const position = at ? Number(at[1]) : null;
-  // V8's own message may quote the line; the report keeps only where it broke, not the data.
-  const truncated = /Unexpected end of JSON input|Unterminated string/.test(message) || (position !== null && position >= text.trimEnd().length);
-  if (truncated) return { reason: 'truncated_json', detail: 'the JSON value ends early (cut-off line)' };
-  return { reason: 'invalid_json', detail: position === null ? 'not valid JSON' : `not valid JSON at character ${position}` };
-}
 
 function workspacePages(db: Database, workspaceId: number): Map<string, number> {
   const rows = db.prepare('SELECT id, page_id AS pageId FROM pages WHERE workspace_id = ?').all(workspaceId) as { id: number; pageId: string }[];
@@ -234,7 +223,7 @@ export async function importArchive(db: Database, options: ImportOptions, onProg
 
     const counts: ImportCounts = { ...run.counts };
     const writer = new ThreadWriter(db, options.workspaceId, pageRefs);
-    const reader = new ArchiveReader(fd, { format: run.format, from: run.cursor, maxValueBytes: options.maxValueBytes });
+    const reader = new ArchiveReader(fd, { format: run.format, from: run.cursor, limit: size, maxValueBytes: options.maxValueBytes });
     const secret = options.appSecret ?? null;
 
     const setAside = (value: ArchiveBytes, reason: BadLineReason, detail: string | null) => {
@@ -242,39 +231,8 @@ export async function importArchive(db: Database, options: ImportOptions, onProg
       if (counts.badLines <= BAD_LINES_LISTED) runs.addBadLine(runId, { line: value.line, item: value.item, reason, detail });
     };
 
-    /** The events of one archive value, or the reason it is set aside. */
-    const eventsOf = (value: ArchiveBytes): ParsedWebhook & { wrapped?: boolean } => {
-      if (value.skipped) return { ok: false, reason: 'line_too_long', detail: 'longer than the size limit; skipped unread' };
-      const fast = webhookEventsFromBytes(value.buf, value.start, value.end);
-      if (fast !== null) return { ok: true, events: fast };
-      const text = value.buf.toString('utf8', value.start, value.end);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (e) {
-        return { ok: false, ...jsonProblem(text, e) };
-      }
-      if (!isArchiveWrapper(parsed)) return parseWebhookBody(parsed);
-      const w = parseArchiveWrapper(parsed);
-      if (!w.ok) return w;
-      if (secret !== null) {
-        if (w.wrapper.signature === undefined) return { ok: false, reason: 'signature_missing', detail: 'the line has no signature to check against the app secret' };
-        if (!verifyWebhookSignature(w.wrapper.raw, w.wrapper.signature, secret)) {
-          return { ok: false, reason: 'signature_mismatch', detail: 'the signature does not match the body with this app secret' };
-        }
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(w.wrapper.raw);
-      } catch (e) {
-        const p = jsonProblem(w.wrapper.raw, e);
-        return { ok: false, reason: p.reason, detail: `raw: ${p.detail}` };
-      }
-      return { ...parseWebhookBody(body, w.wrapper.received_at), wrapped: true };
-    };
-
     const importValue = (value: ArchiveBytes): void => {
-      const result = eventsOf(value);
+      const result = eventsOfValue(value, secret);
       if (!result.ok) return setAside(value, result.reason, result.detail);
       for (const e of result.events) {
         if (!pageRefs.has(e.pageId)) return setAside(value, 'page_not_in_workspace', `Page ${e.pageId}`);
@@ -323,12 +281,10 @@ export async function importArchive(db: Database, options: ImportOptions, onProg
     const eventsBefore = counts.events;
     const offsetBefore = run.cursor.offset;
     while (!done) {
-      const committed = { ...counts };
       try {
         applyBatch();
       } catch (e) {
-        Object.assign(counts, committed);
-        writer.forget();
+        // The batch rolled back; the run's committed point is where a new attempt resumes.
         const friendly = storageErrorMessage(e);
         if (friendly) throw new ImportError('storage', `${friendly} The import stopped at a consistent point; run it again to continue.`);
         throw e;

@@ -42,6 +42,9 @@ interface ThreadState {
   maxSentAt: number;
   maxSentAtBeforeBatch: number;
   batch: number;
+  /** This batch's receipts of the thread, valid while receiptsBatch is the current batch. */
+  receipts: BatchReceipts | null;
+  receiptsBatch: number;
   /**
    * Frontiers: a receipt (w, t) already applied in this run, so every outbound message sent at
    * or before w has its time ≤ t. A later receipt with time ≥ t need only look at messages
@@ -73,7 +76,7 @@ function canonicalMids(mids: string[]): string | null {
 }
 
 export interface ThreadWriterOptions {
-  /** Threads remembered between events; past this the cache starts over, keeping memory flat. */
+  /** Threads remembered across batches; past this the cache starts over at the next batch, keeping memory flat. */
   maxCachedThreads?: number;
 }
 
@@ -96,7 +99,7 @@ export class ThreadWriter {
   private readonly insertContact: Statement;
   private readonly insertEcho: Statement;
   private readonly insertEchoResolved: Statement;
-  private readonly dropPendingMids: Statement;
+  private readonly dropPendingMid: Statement;
   private readonly insertInbound: Statement;
   private readonly touchInbound: Statement;
   private readonly insertReceipt: Statement;
@@ -148,7 +151,7 @@ export class ThreadWriter {
       INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source, delivered_at, delivered_inferred, read_at, campaign_id, variant_id)
       VALUES (?, ?, 'out', ?, 'echo', ?, ?, ?, ?, ?)
       ON CONFLICT (mid) DO NOTHING`);
-    this.dropPendingMids = db.prepare('DELETE FROM receipt_mids WHERE mid = ? RETURNING contact_ref AS contactRef');
+    this.dropPendingMid = db.prepare('DELETE FROM receipt_mids WHERE mid = ? AND contact_ref = ?');
     this.insertInbound = db.prepare(
       "INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source) VALUES (?, ?, 'in', ?, 'inbound') ON CONFLICT (mid) DO NOTHING",
     );
@@ -179,10 +182,12 @@ export class ThreadWriter {
       UPDATE messages SET delivered_at = ?, delivered_inferred = 0
       WHERE mid = ? AND contact_ref = ? AND direction = 'out'
         AND (delivered_at IS NULL OR delivered_at > ? OR (delivered_at = ? AND delivered_inferred = 1))`);
-    // Kept only while its message is unknown; the message's INSERT reads it and then it goes.
+    // Kept only while its thread has no such message; the message's INSERT reads it and then it
+    // goes. A mid naming another thread's message never applies (domain.md: d in thread(m)) and
+    // stays, whichever came first, so the store does not depend on arrival order.
     this.keepPendingMid = db.prepare(`
       INSERT INTO receipt_mids (mid, contact_ref, event_time)
-      SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE mid = ?)
+      SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE mid = ? AND contact_ref = ?)
       ON CONFLICT (mid, contact_ref) DO UPDATE SET event_time = excluded.event_time WHERE excluded.event_time < receipt_mids.event_time`);
     // One pass sets read_at and, where the read comes first, the inferred delivery.
     this.readRange = db.prepare(`
@@ -199,45 +204,49 @@ export class ThreadWriter {
     this.insertVariant = db.prepare('INSERT INTO variants (campaign_id, name, external_ref) VALUES (?, ?, ?)');
   }
 
-  /** After a rolled-back transaction the caches may name rows that no longer exist. */
-  forget(): void {
-    this.threads.clear();
-    this.cachedThreads = 0;
-    this.campaigns.clear();
-    this.variants.clear();
-    this.recentSends.clear();
-    this.olderSends.clear();
-  }
-
-  /** Applies a batch of events; call inside a transaction. The result does not depend on their order. */
+  /**
+   * Applies a batch of events; call inside a transaction. The result does not depend on their
+   * order. If the transaction rolls back, drop this writer: its caches name rows that are gone.
+   */
   applyBatch(events: readonly MessagingEvent[]): void {
     this.batch++;
-    const receipts: { thread: ThreadState; event: Delivery | Read }[] = [];
-    const batchReceipts = new Map<ThreadState, BatchReceipts>();
+    // Only between batches: within one, a thread must stay one object (its batch receipts and
+    // "sent before this batch" live on it). A batch adds at most its own threads past the cap.
+    if (this.cachedThreads >= this.maxCachedThreads) {
+      this.threads.clear();
+      this.cachedThreads = 0;
+    }
+    const batch = this.batch;
+    const receiptThreads: ThreadState[] = [];
+    const receipts: (Delivery | Read)[] = [];
     for (const e of events) {
       if (e.kind !== 'delivery' && e.kind !== 'read') continue;
       const thread = this.thread(e.pageId, e.psid);
-      receipts.push({ thread, event: e });
-      let br = batchReceipts.get(thread);
-      if (br === undefined) {
-        br = new BatchReceipts();
-        batchReceipts.set(thread, br);
+      receiptThreads.push(thread);
+      receipts.push(e);
+      if (thread.receiptsBatch !== batch || thread.receipts === null) {
+        thread.receipts = new BatchReceipts();
+        thread.receiptsBatch = batch;
       }
-      if (e.kind === 'delivery') br.addDelivery(e.watermark, e.time, e.mids);
-      else br.addRead(e.watermark, e.time);
+      if (e.kind === 'delivery') thread.receipts.addDelivery(e.watermark, e.time, e.mids);
+      else thread.receipts.addRead(e.watermark, e.time);
     }
     for (const e of events) {
       if (e.kind === 'echo') {
         const thread = this.thread(e.pageId, e.psid);
-        this.applyEcho(thread, e, batchReceipts.get(thread));
+        this.applyEcho(thread, e, thread.receiptsBatch === batch ? thread.receipts : null);
       } else if (e.kind === 'inbound') {
         this.applyInbound(this.thread(e.pageId, e.psid), e.mid, e.sentAt);
       }
     }
-    for (const { thread, event } of receipts) {
+    for (let i = 0; i < receipts.length; i++) {
+      const event = receipts[i]!;
+      const thread = receiptThreads[i]!;
       if (event.kind === 'delivery') this.applyDelivery(thread, event);
       else this.applyRead(thread, event);
     }
+    // Drop the batch's receipts so they do not outlive it in the thread cache.
+    for (const thread of receiptThreads) thread.receipts = null;
   }
 
   private thread(pageId: string, psid: string): ThreadState {
@@ -250,12 +259,6 @@ export class ThreadWriter {
     }
     const known = byPsid.get(psid);
     if (known !== undefined) return known;
-    if (this.cachedThreads >= this.maxCachedThreads) {
-      this.threads.clear();
-      this.cachedThreads = 0;
-      byPsid = new Map();
-      this.threads.set(pageRef, byPsid);
-    }
     const row = this.selectContact.get(pageRef, psid) as
       | {
           id: number;
@@ -277,6 +280,8 @@ export class ThreadWriter {
       maxSentAt: row?.maxSentAt ?? NO_FRONTIER,
       maxSentAtBeforeBatch: row?.maxSentAt ?? NO_FRONTIER,
       batch: this.batch,
+      receipts: null,
+      receiptsBatch: 0,
       deliveryW: NO_FRONTIER,
       deliveryT: 0,
       readW: NO_FRONTIER,
@@ -300,7 +305,7 @@ export class ThreadWriter {
     if (sentAt > thread.maxSentAt) thread.maxSentAt = sentAt;
   }
 
-  private applyEcho(thread: ThreadState, e: Echo, batchReceipts: BatchReceipts | undefined): void {
+  private applyEcho(thread: ThreadState, e: Echo, batchReceipts: BatchReceipts | null): void {
     let campaignId: number | null = null;
     let variantId: number | null = null;
     const tag = e.metadata === null ? null : this.campaignTag(e.metadata);
@@ -318,11 +323,7 @@ export class ThreadWriter {
       inserted = this.insertEchoResolved.run(e.mid, c, s, r.deliveredAt, r.inferred ? 1 : 0, r.readAt, campaignId, variantId).changes;
     } else {
       inserted = this.insertEcho.run(e.mid, c, s, campaignId, variantId, c, s, e.mid, c, batchDelivered, c, s, batchRead).changes;
-      if (inserted > 0 && thread.pendingMids > 0) {
-        // Rows naming this mid from other threads go too (it can never apply there); only ours count down.
-        const dropped = this.dropPendingMids.all(e.mid) as { contactRef: number }[];
-        thread.pendingMids -= dropped.filter((r) => r.contactRef === c).length;
-      }
+      if (inserted > 0 && thread.pendingMids > 0) thread.pendingMids -= this.dropPendingMid.run(e.mid, c).changes;
     }
     if (inserted > 0) {
       this.noteSent(thread, s);
@@ -362,15 +363,15 @@ export class ThreadWriter {
     }
     for (const mid of e.mids) {
       const sent = this.recentSends.get(mid) ?? this.olderSends.get(mid);
-      if (sent !== undefined) {
-        // Inserted in this run: another thread's message (a mid applies only in its own thread),
-        // inserted in this batch with this receipt, or covered by the watermark; else update it.
-        if (sent.contactId !== c || sent.batch === this.batch || (e.watermark !== null && sent.sentAt <= w)) continue;
+      if (sent !== undefined && sent.contactId === c) {
+        // Inserted in this run in this thread: already given this receipt if inserted in this
+        // batch or covered by the watermark; otherwise it exists, so update it.
+        if (sent.batch === this.batch || (e.watermark !== null && sent.sentAt <= w)) continue;
         this.deliverMid.run(t, mid, c, t, t);
         continue;
       }
       if (this.deliverMid.run(t, mid, c, t, t).changes > 0) continue;
-      if (this.keepPendingMid.run(mid, c, t, mid).changes > 0) thread.pendingMids++;
+      if (this.keepPendingMid.run(mid, c, t, mid, c).changes > 0) thread.pendingMids++;
     }
   }
 

@@ -55,9 +55,9 @@ const enum Key {
 }
 
 /**
- * Decoded strings by their bytes. Page ids, PSIDs and campaign metadata repeat line after line;
- * turning their bytes into a string (a call into Buffer, or JSON.parse for escaped metadata)
- * costs more than hashing the bytes and comparing them with the last ones seen.
+ * Decoded strings by their bytes, for escaped values that repeat line after line (campaign
+ * metadata is JSON inside a string): hashing the bytes and comparing them with the last ones
+ * seen costs less than JSON.parse. Plain short strings are cheaper to decode than to look up.
  */
 class RecurringStrings {
   private readonly entries = new Map<number, { bytes: Buffer; value: string }>();
@@ -85,7 +85,7 @@ class RecurringStrings {
   }
 }
 
-const recurring = new RecurringStrings(100_000);
+const recurring = new RecurringStrings(10_000);
 
 interface Message {
   mid: string | null;
@@ -328,19 +328,12 @@ class BodyReader {
     return s;
   }
 
-  /** Like id(), for values that recur (Page ids, PSIDs, metadata). */
-  private recurring(max: number): string {
-    this.string();
-    const s = recurring.get(this.buf, this.strStart, this.strEnd, this.strEscaped);
-    if (s.length < 1 || s.length > max) throw FALLBACK;
-    return s;
-  }
 
   private party(): string {
     let id: string | null = null;
     if (this.open()) {
       do {
-        if (this.key() === Key.Id) id = this.recurring(128);
+        if (this.key() === Key.Id) id = this.id(128);
         else this.skip(4);
       } while (this.more(CLOSE_BRACE));
     }
@@ -497,7 +490,7 @@ class BodyReader {
       do {
         switch (this.key()) {
           case Key.Id:
-            id = this.recurring(128);
+            id = this.id(128);
             break;
           case Key.Time:
             time = this.ms();
@@ -538,8 +531,7 @@ class BodyReader {
         switch (this.key()) {
           case Key.Object:
             if (this.peek() !== QUOTE) throw FALLBACK;
-            this.string();
-            object = recurring.get(this.buf, this.strStart, this.strEnd, this.strEscaped);
+            object = this.stringValue();
             break;
           case Key.Entry: {
             const read: MessagingEvent[] = [];

@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportError } from '../../../electron/services/ingest/errors';
-import { importArchive, type ImportOptions } from '../../../electron/services/ingest/importArchive';
+import { importArchive, type ImportOptions, type ImportProgress } from '../../../electron/services/ingest/importArchive';
 import { signWebhookBody } from '../../../electron/services/ingest/signature';
 import {
   batchedBodyLine,
@@ -28,8 +29,8 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-function run(s: TestStore, file: string, opts: Partial<ImportOptions> = {}) {
-  return importArchive(s.db, { file, workspaceId: s.workspaceId, addPages: true, now: FIXED_NOW, ...opts });
+function run(s: TestStore, file: string, opts: Partial<ImportOptions> = {}, onProgress?: (p: ImportProgress) => void) {
+  return importArchive(s.db, { file, workspaceId: s.workspaceId, addPages: true, now: FIXED_NOW, ...opts }, onProgress);
 }
 
 const PSID = '9100000000000001';
@@ -319,6 +320,22 @@ describe('webhook archive import: bad input', () => {
     const result = await run(s, file, { addPages: true });
     expect(result.pagesAdded).toEqual([PAGE_B]);
     expect(domainView(s.db).messages).toEqual(expectedStore(events).messages);
+  });
+
+  it('reads a file still being appended to only as far as it was when the import started', async () => {
+    const s = store();
+    const file = s.write('growing.ndjson', [bodyLine(echo('m_before', T0))]);
+    const size = fs.statSync(file).size;
+    let appended = false;
+    const summary = await run(s, file, {}, (p) => {
+      if (!appended && p.phase === 'scanning') {
+        appended = true;
+        fs.appendFileSync(file, `${bodyLine(echo('m_after', T0 + 1))}\n`);
+      }
+    });
+    expect(appended).toBe(true);
+    expect(summary).toMatchObject({ status: 'completed', bytes: size, echoes: 1, badLines: 0 });
+    expect(message(s, 'm_after')).toBeUndefined();
   });
 
   it('reports a line too long to keep, and moves on', async () => {

@@ -97,6 +97,8 @@ export function randomScenario(seed: number, opts: { threads?: number; messagesP
   const perThread = opts.messagesPerThread ?? 6;
   const events: EventSpec[] = [];
   let midNo = 0;
+  // Mids sent in earlier threads: a delivery may (wrongly) name one, or one that never comes.
+  const elsewhere: string[] = [];
   for (let th = 0; th < threads; th++) {
     const pageId = th % 3 === 2 ? PAGE_B : PAGE_A;
     const psid = String(9100000000000000 + th * 7919);
@@ -128,6 +130,8 @@ export function randomScenario(seed: number, opts: { threads?: number; messagesP
         if (mids.length > 0) events.push({ kind: 'delivery', pageId, psid, at, watermark: null, mids, entryTime: at + 40 });
       } else if (roll < 0.6) {
         const mids = sent.filter(() => random() < 0.4).map((s) => s.mid);
+        if (random() < 0.3 && elsewhere.length > 0) mids.push(elsewhere[Math.floor(random() * elsewhere.length)]!);
+        if (random() < 0.2) mids.push(`m_never_${seed}_${th}`);
         events.push({ kind: 'delivery', pageId, psid, at, watermark: watermark - 900_000, mids, entryTime: at + 40 });
       } else if (roll < 0.95) {
         events.push({ kind: 'read', pageId, psid, at: random() < 0.8 ? at : null, watermark, entryTime: at + 40 });
@@ -135,6 +139,7 @@ export function randomScenario(seed: number, opts: { threads?: number; messagesP
         events.push({ kind: 'other', pageId, psid, at, type: random() < 0.5 ? 'postback' : 'reaction' });
       }
     }
+    elsewhere.push(...sent.map((x) => x.mid));
   }
   return events;
 }

@@ -48,7 +48,7 @@ export function addPage(db: Database, workspaceId: number, pageId: string): void
 }
 
 /** The store as the domain sees it: natural keys only, so row ids and insertion order do not matter. */
-export function domainView(db: Database): { messages: ExpectedMessage[]; contacts: ExpectedContact[]; receipts: unknown[]; campaigns: unknown[] } {
+export function domainView(db: Database): { messages: ExpectedMessage[]; contacts: ExpectedContact[]; receipts: unknown[]; pendingMids: unknown[]; campaigns: unknown[] } {
   const messages = db
     .prepare(
       `SELECT m.mid, p.page_id AS pageId, c.psid, m.direction, m.sent_at AS sentAt, m.delivered_at AS deliveredAt,
@@ -71,13 +71,19 @@ export function domainView(db: Database): { messages: ExpectedMessage[]; contact
        ORDER BY pageId, c.psid, r.kind, r.watermark, r.event_time`,
     )
     .all();
+  const pendingMids = db
+    .prepare(
+      `SELECT r.mid, p.page_id AS pageId, c.psid, r.event_time AS eventTime
+       FROM receipt_mids r JOIN contacts c ON c.id = r.contact_ref JOIN pages p ON p.id = c.page_ref ORDER BY r.mid, pageId, c.psid`,
+    )
+    .all();
   const campaigns = db
     .prepare(
       `SELECT ca.external_ref AS ref, ca.name, ca.kind, ca.created_at AS createdAt, group_concat(v.name) AS variants
        FROM campaigns ca LEFT JOIN (SELECT * FROM variants ORDER BY name) v ON v.campaign_id = ca.id GROUP BY ca.id ORDER BY ca.external_ref`,
     )
     .all();
-  return { messages, contacts, receipts, campaigns };
+  return { messages, contacts, receipts, pendingMids, campaigns };
 }
 
 const TABLES = ['pages', 'contacts', 'campaigns', 'variants', 'messages', 'receipt_events', 'receipt_mids', 'import_runs', 'import_bad_lines'] as const;
