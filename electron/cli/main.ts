@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startBrowserShell } from '../server/browserShell';
 import { dispatch } from '../services/api/dispatch';
 import { hasDisplay, openInBrowser } from '../server/openBrowser';
+import { stopLocalReceiver } from '../services/receiver/localReceiver';
 import { runCli } from './relais';
 
 /** Entry of dist/electron/cli.cjs (the `relais` command). */
@@ -27,10 +28,13 @@ void runCli(process.argv.slice(2), {
     else if (open) io.err('No display found: open the address above in a browser on this machine.');
     io.err('Press Ctrl+C to stop.');
     const stop = () => {
-      void shell.close().then(() => {
-        ctx.store.close();
-        process.exit(0);
-      });
+      void stopLocalReceiver(ctx)
+        .catch(() => undefined)
+        .then(() => shell.close())
+        .then(() => {
+          ctx.store.close();
+          process.exit(0);
+        });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -5,6 +5,7 @@ import { createContext, type AppContext } from '../services/context';
 import { APP_DIR_NAME, resolveDataDir } from '../services/dataDir';
 import { electronNativeBindingPath } from '../services/db/nativeBinding';
 import { StoreError } from '../services/db/store';
+import { stopLocalReceiver } from '../services/receiver/localReceiver';
 import { registerApiIpc } from './ipc';
 import { dataDirFlag } from './launchOptions';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -87,6 +88,8 @@ export async function launchDesktopApp(
   const ourWindows = new Set<number>();
   let ctx: AppContext | null = null;
   const closeStore = () => {
+    // The receiver stops listening at once; its store and landing file survive any cut, so quitting does not wait for it.
+    if (ctx) void stopLocalReceiver(ctx).catch(() => undefined);
     ctx?.store.close();
     ctx = null;
   };

@@ -1,5 +1,6 @@
 import { openStore, type OpenStoreOptions, type Store } from './db/store';
 import { JobRegistry } from './jobs';
+import type { LocalReceiver } from './receiver/localReceiver';
 import { SettingsService } from './settings';
 import { WorkspaceService } from './workspaces';
 
@@ -23,6 +24,8 @@ export interface AppContext {
   nativeBinding?: string;
   /** Overrides where the job worker bundle is found (tests). */
   workerScript?: string;
+  /** The local webhook receiver while it is switched on (Settings); shutdown stops it. */
+  receiver?: LocalReceiver;
 }
 
 export function createContext(opts: OpenStoreOptions): AppContext {

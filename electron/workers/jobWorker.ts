@@ -1,13 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../services/db/store';
 import { runDemoTask, runImportTask, type ImportTaskArgs } from '../services/imports/tasks';
+import { runRelayPullTask, type RelayPullTaskArgs } from '../services/relay/pullTask';
 
 /**
  * Runs one heavy task (an import, the demo) off the main thread, on its own
  * connection to the store: while it runs it is the store's only writer of bulk
  * data, and the window and the browser shell keep answering.
  */
-export type WorkerTask = { kind: 'import'; args: ImportTaskArgs } | { kind: 'demo' };
+export type WorkerTask = { kind: 'import'; args: ImportTaskArgs } | { kind: 'demo' } | { kind: 'relayPull'; args: RelayPullTaskArgs };
 export interface WorkerInput {
   dataDir: string;
   nativeBinding?: string;
@@ -39,7 +40,9 @@ void (async () => {
     const result =
       input.task.kind === 'import'
         ? await runImportTask(store.db, input.task.args, progress, controller.signal)
-        : await runDemoTask(store.db, input.dataDir, progress, controller.signal);
+        : input.task.kind === 'relayPull'
+          ? await runRelayPullTask(store.db, input.dataDir, input.task.args, progress, controller.signal)
+          : await runDemoTask(store.db, input.dataDir, progress, controller.signal);
     post({ type: 'done', result });
   } catch (e) {
     const err = e as { kind?: string; code?: string; message?: string; pageIds?: string[] };

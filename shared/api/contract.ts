@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { coreContract } from './contracts/core';
 import { importsContract } from './contracts/imports';
 import { experimentsContract } from './contracts/experiments';
+import { receiverContract } from './contracts/receiver';
+import { relayContract } from './contracts/relay';
 import type { ContractEntries } from './contracts/types';
 
 /**
@@ -16,6 +18,8 @@ export const contract = {
   ...coreContract,
   ...importsContract,
   ...experimentsContract,
+  ...relayContract,
+  ...receiverContract,
 } as const satisfies ContractEntries;
 
 

@@ -1,6 +1,8 @@
 import { importsHandlers } from '../imports/api';
 import { coreHandlers } from './coreHandlers';
 import { experimentsHandlers } from '../experiments/api';
+import { receiverHandlers } from '../receiver/api';
+import { relayHandlers } from '../relay/api';
 import type { HandlerTable } from './types';
 
 export type { Handler, HandlerTable, HandlersFor } from './types';
@@ -10,4 +12,6 @@ export const handlers: HandlerTable = {
   ...coreHandlers,
   ...importsHandlers,
   ...experimentsHandlers,
+  ...relayHandlers,
+  ...receiverHandlers,
 };

@@ -1,5 +1,6 @@
 import { importsEn } from './features/imports';
 import { experimentsEn } from './features/experiments';
+import { receiversEn } from './features/receivers';
 
 /**
  * English catalog: the source of the key set. `fr.ts` must have exactly the same
@@ -108,6 +109,7 @@ export const en = {
   ...coreEn,
   ...importsEn,
   ...experimentsEn,
+  ...receiversEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import type { CoreKey, MessageKey } from './en';
 import { importsFr } from './features/imports';
 import { experimentsFr } from './features/experiments';
+import { receiversFr } from './features/receivers';
 
 const coreFr: Record<CoreKey, string> = {
   'app.name': 'Relais',
@@ -104,4 +105,5 @@ export const fr: Record<MessageKey, string> = {
   ...coreFr,
   ...importsFr,
   ...experimentsFr,
+  ...receiversFr,
 };

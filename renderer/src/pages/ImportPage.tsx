@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ImportResult, ImportRunView } from '../../../shared/domain/imports';
 import type { JobView } from '../../../shared/domain/jobs';
 import { JobProgressView, useJob } from '../components/JobProgressView';
+import { RelayPullSection } from '../components/relay/RelayPullSection';
 import { formatters, isMessageKey } from '../i18n';
 import { useErrorText, useT } from '../i18n/useT';
 import { useApp, useCurrentWorkspace } from '../stores/appStore';
@@ -189,6 +190,8 @@ export function ImportPage() {
           {t('import.failed', { message: job.error?.message ?? '' })}
         </p>
       )}
+
+      <RelayPullSection renderSummary={(r) => <ImportSummaryView result={r} locale={ws.locale} />} onJobEnd={onEnd} />
 
       <h2>{t('import.history.title')}</h2>
       {runs.length === 0 ? (

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { LOGO_MAX_BYTES } from '../../../shared/domain/workspace';
 import { WorkspaceFields, type WorkspaceDraft } from '../components/WorkspaceFields';
+import { ReceiverSection } from '../components/relay/ReceiverSection';
 import { formatters } from '../i18n';
 import { useErrorText, useT } from '../i18n/useT';
 import { useApp, useCurrentWorkspace } from '../stores/appStore';
@@ -148,6 +149,8 @@ export function SettingsPage() {
           )}
         </div>
       </div>
+
+      <ReceiverSection />
 
       <form className="card danger" onSubmit={(e) => void remove(e)} aria-labelledby="delete-title" noValidate>
         <h2 id="delete-title">{t('settings.delete.title')}</h2>
