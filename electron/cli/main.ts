@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startBrowserShell } from '../server/browserShell';
+import { startAlertTimer } from '../services/alertWatch';
 import { dispatch } from '../services/api/dispatch';
 import { hasDisplay, openInBrowser } from '../server/openBrowser';
 import { stopLocalReceiver } from '../services/receiver/localReceiver';
@@ -23,11 +24,13 @@ void runCli(process.argv.slice(2), {
       const reply = await dispatch(ctx, 'demo:create', {});
       if (reply.ok) io.err('Empty data folder: building the demo workspaces in the background (about half a minute).');
     }
+    const stopAlerts = startAlertTimer(ctx, (m) => io.err(`relais: ${m}`));
     io.out(shell.url);
     if (open && hasDisplay()) openInBrowser(shell.url);
     else if (open) io.err('No display found: open the address above in a browser on this machine.');
     io.err('Press Ctrl+C to stop.');
     const stop = () => {
+      stopAlerts();
       void stopLocalReceiver(ctx)
         .catch(() => undefined)
         .then(() => shell.close())

@@ -8,6 +8,7 @@ import { resolveDataDir } from '../services/dataDir';
 import { StoreError } from '../services/db/store';
 import { runAbCommand } from '../services/experiments/cli';
 import { relayCommand, serveWebhooksCommand } from '../services/webhooks/commands';
+import { alertsCommand, funnelCommand } from './monitoringCommands';
 import { demoCommand, describeImport, importCommand, simulateCommand } from './receiptsCommands';
 import { CliError, processIO, table, type CliIO } from './output';
 
@@ -27,6 +28,9 @@ Commands:
   ui [--port P] [--no-open] [--demo-if-empty]
                                          serve the app to your browser (browser shell)
   demo                                   create the two demo workspaces (simulated, imported)
+  funnel [--workspace W] [--campaign C] [--from D --to D]
+                                         sent → delivered → seen → replied, latency percentiles
+  alerts [--workspace W]                 evaluate the alert rules and list alerts
   import webhooks FILE [--workspace W] [--add-pages] [--app-secret-env VAR]
                                          import a webhook archive (NDJSON or JSON array)
   simulate --scenario F (--archive OUT | --post URL) [--truth DIR]
@@ -66,6 +70,9 @@ const options = {
   truth: { type: 'string' },
   store: { type: 'string' },
   'retention-days': { type: 'string' },
+  campaign: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   baseline: { type: 'string' },
   mde: { type: 'string' },
   alpha: { type: 'string' },
@@ -212,6 +219,10 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
         print(result, () => result.workspaces.map((w) => `${w.name}: ${w.messages} messages, ${w.contacts} contacts`).join('\n'));
         return 0;
       }
+      case 'funnel':
+        return funnelCommand(ctx, { workspace: values.workspace, campaign: values.campaign, from: values.from, to: values.to, json, io });
+      case 'alerts':
+        return alertsCommand(ctx, { workspace: values.workspace, json, io });
       case 'import webhooks': {
         const file = rest[0];
         if (!file) throw new CliError('Usage: relais import webhooks FILE [--workspace W] [--add-pages] [--app-secret-env VAR]', 2);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, Protocol, Session, Shell } from 'electron';
-import { createContext, type AppContext } from '../services/context';
+import { startAlertTimer } from '../services/alertWatch';
+import { createContext, type AppContext, type DesktopCapabilities } from '../services/context';
 import { APP_DIR_NAME, resolveDataDir } from '../services/dataDir';
 import { electronNativeBindingPath } from '../services/db/nativeBinding';
 import { StoreError } from '../services/db/store';
@@ -15,7 +16,9 @@ import { APP_ENTRY_URL, hardenSession, hardenWebContents, webPreferences } from 
 export interface ElectronModules {
   app: App;
   BrowserWindow: typeof BrowserWindow;
-  dialog: Pick<Dialog, 'showErrorBox'>;
+  dialog: Pick<Dialog, 'showErrorBox'> & Partial<Pick<Dialog, 'showOpenDialog'>>;
+  /** Desktop notifications for new alerts; optional so tests can leave it out. */
+  Notification?: { isSupported(): boolean; new (options: { title: string; body: string }): { show(): void } };
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
   /** The module, not its defaultSession: that one only exists once the app is ready. */
@@ -59,6 +62,34 @@ class StartupFailure extends Error {
   }
 }
 
+/** Native dialogs and notifications, which only the desktop shell offers to the API. */
+function desktopCapabilities(electron: ElectronModules, focused: () => BrowserWindow | null, log: Log): DesktopCapabilities {
+  const { dialog, Notification } = electron;
+  return {
+    ...(dialog.showOpenDialog
+      ? {
+          chooseFile: async () => {
+            const options = { properties: ['openFile' as const], filters: [{ name: 'Webhook archives', extensions: ['ndjson', 'jsonl', 'json', 'txt'] }, { name: 'All files', extensions: ['*'] }] };
+            const win = focused();
+            const result = win ? await dialog.showOpenDialog!(win, options) : await dialog.showOpenDialog!(options);
+            return result.canceled ? null : (result.filePaths[0] ?? null);
+          },
+        }
+      : {}),
+    ...(Notification?.isSupported()
+      ? {
+          notify: (title: string, body: string) => {
+            try {
+              new Notification({ title, body }).show();
+            } catch (e) {
+              log.warn(`notification failed: ${e instanceof Error ? e.message : String(e)}`);
+            }
+          },
+        }
+      : {}),
+  };
+}
+
 /**
  * The desktop app's whole lifecycle. Everything up to the first `await` runs
  * synchronously on purpose: the name, the profile folder, the sandbox switch and
@@ -87,7 +118,9 @@ export async function launchDesktopApp(
 
   const ourWindows = new Set<number>();
   let ctx: AppContext | null = null;
+  let stopAlertTimer: () => void = () => undefined;
   const closeStore = () => {
+    stopAlertTimer();
     // The receiver stops listening at once; its store and landing file survive any cut, so quitting does not wait for it.
     if (ctx) void stopLocalReceiver(ctx).catch(() => undefined);
     ctx?.store.close();
@@ -148,6 +181,8 @@ export async function launchDesktopApp(
       throw new StartupFailure('Relais cannot open its data', `Opening ${dataDir} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     ctx = opened;
+    opened.desktop = desktopCapabilities(electron, () => Window.getFocusedWindow(), log);
+    stopAlertTimer = startAlertTimer(opened, (m) => log.warn(m));
     log.info(`data folder: ${dataDir}`);
     registerApiIpc(ipcMain, { ctx: opened, isOurWindow: (id) => ourWindows.has(id), log });
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { coreContract } from './contracts/core';
 import { importsContract } from './contracts/imports';
 import { experimentsContract } from './contracts/experiments';
+import { monitoringContract } from './contracts/monitoring';
 import { receiverContract } from './contracts/receiver';
 import { relayContract } from './contracts/relay';
 import type { ContractEntries } from './contracts/types';
@@ -18,6 +19,7 @@ export const contract = {
   ...coreContract,
   ...importsContract,
   ...experimentsContract,
+  ...monitoringContract,
   ...relayContract,
   ...receiverContract,
 } as const satisfies ContractEntries;

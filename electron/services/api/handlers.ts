@@ -1,6 +1,7 @@
 import { importsHandlers } from '../imports/api';
 import { coreHandlers } from './coreHandlers';
 import { experimentsHandlers } from '../experiments/api';
+import { monitoringHandlers } from '../monitoringApi/handlers';
 import { receiverHandlers } from '../receiver/api';
 import { relayHandlers } from '../relay/api';
 import type { HandlerTable } from './types';
@@ -12,6 +13,7 @@ export const handlers: HandlerTable = {
   ...coreHandlers,
   ...importsHandlers,
   ...experimentsHandlers,
+  ...monitoringHandlers,
   ...relayHandlers,
   ...receiverHandlers,
 };

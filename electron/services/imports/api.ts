@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { importsContract } from '../../../shared/api/contracts/imports';
 import { ApiError } from '../../../shared/api/errors';
 import type { HandlersFor } from '../api/types';
+import { checkAlerts } from '../alertWatch';
 import { ImportRuns } from '../ingest/importRuns';
 import { runTaskInWorker } from './runner';
 
@@ -18,8 +19,11 @@ export const importsHandlers: HandlersFor<typeof importsContract> = {
     if (ctx.jobs.running().some((j) => j.workspaceId === ws.id && (j.kind === 'import' || j.kind === 'demo'))) {
       throw new ApiError('CONFLICT', 'An import is already running in this workspace.');
     }
-    return ctx.jobs.start({ kind: 'import', label: input.path, workspaceId: ws.id, unit: 'bytes', phase: 'scanning' }, (job) =>
-      runTaskInWorker(ctx, { kind: 'import', args: { workspaceId: ws.id, file: input.path, addPages: input.addPages, appSecret: input.appSecret } }, job),
+    return ctx.jobs.start(
+      { kind: 'import', label: input.path, workspaceId: ws.id, unit: 'bytes', phase: 'scanning' },
+      (job) => runTaskInWorker(ctx, { kind: 'import', args: { workspaceId: ws.id, file: input.path, addPages: input.addPages, appSecret: input.appSecret } }, job),
+      // Alerts are evaluated after every import, as after every sync.
+      (view) => view.state === 'done' && checkAlerts(ctx, ws.id),
     );
   },
   'import:runs': (input, ctx) => {
@@ -47,7 +51,11 @@ export const importsHandlers: HandlersFor<typeof importsContract> = {
   'demo:create': (_input, ctx) => {
     const running = ctx.jobs.running('demo')[0];
     if (running) return running;
-    return ctx.jobs.start({ kind: 'demo', label: 'demo', workspaceId: null, unit: 'steps', phase: 'generating' }, (job) => runTaskInWorker(ctx, { kind: 'demo' }, job));
+    return ctx.jobs.start(
+      { kind: 'demo', label: 'demo', workspaceId: null, unit: 'steps', phase: 'generating' },
+      (job) => runTaskInWorker(ctx, { kind: 'demo' }, job),
+      (view) => view.state === 'done' && checkAlerts(ctx),
+    );
   },
   'system:chooseFile': async (input, ctx) => {
     if (!ctx.desktop?.chooseFile) return { supported: false, path: null };

@@ -125,7 +125,7 @@ export async function relayCommand(opts: RelayCommandOptions): Promise<number> {
   try {
     const appSecret = secret(opts.appSecret, env, ENV_APP_SECRET, 'Set it to your Meta app’s App Secret (App settings → Basic) to check webhook signatures.');
     const verifyToken = secret(opts.verifyToken, env, ENV_VERIFY_TOKEN, `${TOKEN_HINT}; enter the same value as the verify token in the Meta app dashboard.`);
-    const pullToken = secret(opts.pullToken, env, ENV_PULL_TOKEN, `${TOKEN_HINT}; enter the same value in Relais (Settings → Relay) on your computer.`);
+    const pullToken = secret(opts.pullToken, env, ENV_PULL_TOKEN, `${TOKEN_HINT}; enter the same value in Relais on your computer (Import receipts → From a relay).`);
     const port = validPort(opts.port);
     const relay = await startRelay({
       host: opts.host,

@@ -1,6 +1,7 @@
 import { importsEn } from './features/imports';
 import { experimentsEn } from './features/experiments';
 import { receiversEn } from './features/receivers';
+import { monitoringEn } from './features/monitoring';
 
 /**
  * English catalog: the source of the key set. `fr.ts` must have exactly the same
@@ -110,6 +111,7 @@ export const en = {
   ...importsEn,
   ...experimentsEn,
   ...receiversEn,
+  ...monitoringEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import type { CoreKey, MessageKey } from './en';
 import { importsFr } from './features/imports';
 import { experimentsFr } from './features/experiments';
 import { receiversFr } from './features/receivers';
+import { monitoringFr } from './features/monitoring';
 
 const coreFr: Record<CoreKey, string> = {
   'app.name': 'Relais',
@@ -106,4 +107,5 @@ export const fr: Record<MessageKey, string> = {
   ...importsFr,
   ...experimentsFr,
   ...receiversFr,
+  ...monitoringFr,
 };

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n';
 import { AboutPage } from './AboutPage';
+import { DashboardPage } from './DashboardPage';
 import { ExperimentsPage } from './ExperimentsPage';
 import { ImportPage } from './ImportPage';
 import { SettingsPage } from './SettingsPage';
@@ -17,6 +18,7 @@ export interface PageEntry {
 
 /** The app's pages in navigation order. A new capability adds its entry here. */
 export const pageRegistry: PageEntry[] = [
+  { id: 'dashboard', navKey: 'nav.dashboard', component: DashboardPage, needsWorkspace: true },
   { id: 'workspaces', navKey: 'nav.workspaces', component: WorkspacesPage, needsWorkspace: false },
   { id: 'import', navKey: 'nav.import', component: ImportPage, needsWorkspace: true },
   { id: 'experiments', navKey: 'nav.experiments', component: ExperimentsPage, needsWorkspace: true },

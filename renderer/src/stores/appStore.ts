@@ -40,7 +40,8 @@ export const useApp = create<AppState>((set, get) => ({
   language: guessLanguage(typeof navigator === 'undefined' ? undefined : navigator.language),
   workspaces: [],
   currentWorkspaceId: null,
-  page: 'workspaces',
+  // The home page of a workspace; init() falls back to 'workspaces' while there is none.
+  page: 'dashboard',
   notice: null,
 
   async init(client) {

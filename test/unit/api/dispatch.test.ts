@@ -123,14 +123,16 @@ describe('workspaces and settings', () => {
     expect(await call('workspace:list', {})).toEqual([]);
   });
 
-  it('deleting a workspace removes its pages, contacts and messages (cascade)', async () => {
+  it('deleting a workspace removes its pages, contacts, campaigns and messages (cascade)', async () => {
     const r = await dispatch(ctx, 'workspace:create', { name: 'Shop', timeZone: 'UTC', locale: 'en-US' });
     const id = (r as { data: { id: number } }).data.id;
     const db = ctx.store.db;
     const page = db.prepare('INSERT INTO pages (workspace_id, page_id, created_at) VALUES (?, ?, 0)').run(id, '111').lastInsertRowid;
     const contact = db.prepare('INSERT INTO contacts (page_ref, psid) VALUES (?, ?)').run(page, '999').lastInsertRowid;
-    db.prepare("INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source) VALUES ('m_1', ?, 'out', 1, 'echo')").run(contact);
-    await dispatch(ctx, 'workspace:delete', { id, confirmName: 'Shop' });
+    const campaign = db.prepare("INSERT INTO campaigns (workspace_id, name, kind, created_at) VALUES (?, 'Lunch', 'flash_promo', 0)").run(id).lastInsertRowid;
+    db.prepare("INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source, campaign_id) VALUES ('m_1', ?, 'out', 1795600000000, 'echo', ?)").run(contact, campaign);
+    db.prepare("INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source, delivered_at) VALUES ('m_2', ?, 'out', 1795600100000, 'echo', 1795600200000)").run(contact);
+    expect(await dispatch(ctx, 'workspace:delete', { id, confirmName: 'Shop' })).toEqual({ ok: true, data: { deleted: true } });
     expect(db.prepare('SELECT (SELECT count(*) FROM pages) + (SELECT count(*) FROM contacts) + (SELECT count(*) FROM messages) AS n').get()).toEqual({ n: 0 });
   });
 });

@@ -2,6 +2,8 @@ import type { Migration } from '../migrate';
 import { initial } from './001_initial';
 import { settings } from './002_settings';
 import { ingest } from './003_ingest';
+import { monitoring } from './004_monitoring';
+import { experiments } from './005_experiments';
 
 /** Ordered; a migration is never edited once released, only followed by a new one. */
-export const migrations: readonly Migration[] = [initial, settings, ingest];
+export const migrations: readonly Migration[] = [initial, settings, ingest, monitoring, experiments];
