@@ -6,6 +6,7 @@ import { dispatch } from '../services/api/dispatch';
 import { createContext, APP_VERSION, type AppContext } from '../services/context';
 import { resolveDataDir } from '../services/dataDir';
 import { StoreError } from '../services/db/store';
+import { importContactsCsv } from '../services/contacts/importContacts';
 import { runAbCommand } from '../services/experiments/cli';
 import { relayCommand, serveWebhooksCommand } from '../services/webhooks/commands';
 import { alertsCommand, funnelCommand } from './monitoringCommands';
@@ -33,6 +34,7 @@ Commands:
   alerts [--workspace W]                 evaluate the alert rules and list alerts
   import webhooks FILE [--workspace W] [--add-pages] [--app-secret-env VAR]
                                          import a webhook archive (NDJSON or JSON array)
+  import contacts FILE [--workspace W]   names, phone, e-mail and consent per PSID (CSV)
   simulate --scenario F (--archive OUT | --post URL) [--truth DIR]
                                          run the Messenger simulator
   serve-webhooks [--port P] [--host H]   local webhook receiver (secrets from RELAIS_APP_SECRET,
@@ -223,6 +225,17 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
         return funnelCommand(ctx, { workspace: values.workspace, campaign: values.campaign, from: values.from, to: values.to, json, io });
       case 'alerts':
         return alertsCommand(ctx, { workspace: values.workspace, json, io });
+      case 'import contacts': {
+        const file = rest[0];
+        if (!file) throw new CliError('Usage: relais import contacts FILE --workspace W   (columns: page_id,psid,name,phone,email,sms_consent,email_consent,messenger_opt_out)', 2);
+        const ws = values.workspace ? ctx.workspaces.findByName(values.workspace) : ctx.workspaces.list().length === 1 ? ctx.workspaces.list()[0]! : null;
+        if (!ws) throw new CliError('Choose the workspace with --workspace NAME.', 2);
+        const summary = importContactsCsv(ctx.store.db, { file: path.resolve(file), workspaceId: ws.id });
+        print(summary, () =>
+          [`${summary.rows} rows: ${summary.updated} contacts updated, ${summary.created} added, ${summary.problems} set aside`, ...summary.problemReport.slice(0, 20).map((p) => `  line ${p.line}: ${p.reason} ${p.detail}`)].join('\n'),
+        );
+        return 0;
+      }
       case 'import webhooks': {
         const file = rest[0];
         if (!file) throw new CliError('Usage: relais import webhooks FILE [--workspace W] [--add-pages] [--app-secret-env VAR]', 2);

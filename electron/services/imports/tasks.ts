@@ -6,6 +6,8 @@ import type { DemoResult, ImportResult } from '../../../shared/domain/imports';
 import type { JobProgress } from '../../../shared/domain/jobs';
 import restaurantScenario from '../../../resources/scenarios/restaurant.json';
 import shopScenario from '../../../resources/scenarios/shop.json';
+import { importContactsCsv } from '../contacts/importContacts';
+import { writeDemoContactsCsv } from '../contacts/demoContacts';
 import { importArchive, type ImportProgress, type ImportSummary } from '../ingest/importArchive';
 import { runSimulation } from '../simulator';
 import { WorkspaceService } from '../workspaces';
@@ -84,8 +86,10 @@ export async function runDemoTask(db: Database, dataDir: string, progress: Progr
     for (const [i, demo] of demoScenarios.entries()) {
       const ws = workspaces.findByName(demo.workspace.name) ?? workspaces.create({ ...demo.workspace });
       const archive = path.join(tmp, `demo-${i === 0 ? 'restaurant' : 'shop'}.ndjson`);
+      const truthDir = path.join(tmp, `truth-${i}`);
       const sim = await runSimulation(demo.scenario, {
         archive,
+        truthDir,
         signal,
         expectedRates: false,
         onProgress: (p) =>
@@ -105,6 +109,10 @@ export async function runDemoTask(db: Database, dataDir: string, progress: Progr
       );
       fs.rmSync(archive, { force: true });
       if (summary.status === 'cancelled') break;
+      // The business's own contact list (names, phone, e-mail, consent) comes in as a CSV, as a user's CRM export would.
+      const crm = path.join(tmp, `contacts-${i}.csv`);
+      writeDemoContactsCsv(db, ws.id, demo.scenario.page.id, path.join(truthDir, 'population.ndjson'), crm);
+      importContactsCsv(db, { file: crm, workspaceId: ws.id });
       const counts = db
         .prepare('SELECT count(DISTINCT m.contact_ref) AS contacts, count(*) AS messages FROM messages m JOIN contacts c ON c.id = m.contact_ref JOIN pages p ON p.id = c.page_ref WHERE p.workspace_id = ?')
         .get(ws.id) as { contacts: number; messages: number };
