@@ -117,7 +117,7 @@ export const FunnelOutput = z.object({
   horizonMs: Duration,
   replyWindowMs: Duration,
   now: Instant,
-  /** Messages (or contacts) sent at or after this instant are pending: every step cannot be judged yet. */
+  /** Messages sent at or after this instant are pending: not every step can be judged yet (H, or the reply window if longer). */
   settledBefore: Instant,
   /** Everything sent in scope, pending included. */
   total: Count,
@@ -368,10 +368,10 @@ export type StuckStatus = z.infer<typeof StuckStatus>;
 
 export const DEFAULT_STUCK_LOOKBACK_MS = 7 * DAY_MS;
 
+/** Sent but not delivered, or delivered but not seen, longer than the campaign kind's threshold. Default period: the 7 days before `now`. */
 export const StuckInput = z
   .object({
     ...scopeShape,
-    /** Default period: the last 7 days before `now`. */
     status: z.enum(['any', 'not_delivered', 'delivered_not_seen']).default('any'),
     withHints: z.boolean().default(true),
     limit: Limit.default(50),

@@ -120,6 +120,8 @@ export function openStore(opts: OpenStoreOptions): Store {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The monitoring triggers write temporary b-trees on every receipt update.
+    db.pragma('temp_store = MEMORY');
     const migration = opts.readonly
       ? { from: version, to: version, backupPath: null }
       : migrate(db, migrations, { dbPath: file, backupDir: path.join(dataDir, 'backups') });

@@ -9,6 +9,7 @@ import shopScenario from '../../../resources/scenarios/shop.json';
 import { importContactsCsv } from '../contacts/importContacts';
 import { writeDemoContactsCsv } from '../contacts/demoContacts';
 import { importArchive, type ImportProgress, type ImportSummary } from '../ingest/importArchive';
+import { refreshMonitoring } from '../monitoring';
 import { runSimulation } from '../simulator';
 import { WorkspaceService } from '../workspaces';
 
@@ -62,6 +63,8 @@ export async function runImportTask(db: Database, args: ImportTaskArgs, progress
     { file: args.file, workspaceId: args.workspaceId, addPages: args.addPages, appSecret: args.appSecret ?? null, signal },
     (p) => progress(importProgress(p)),
   );
+  // Bring the dashboard's aggregates up to date here, in the worker, so the first dashboard open after a big import stays fast.
+  if (summary.status !== 'cancelled') refreshMonitoring(db, args.workspaceId);
   return toImportResult(summary);
 }
 
@@ -113,6 +116,7 @@ export async function runDemoTask(db: Database, dataDir: string, progress: Progr
       const crm = path.join(tmp, `contacts-${i}.csv`);
       writeDemoContactsCsv(db, ws.id, demo.scenario.page.id, path.join(truthDir, 'population.ndjson'), crm);
       importContactsCsv(db, { file: crm, workspaceId: ws.id });
+      refreshMonitoring(db, ws.id);
       const counts = db
         .prepare('SELECT count(DISTINCT m.contact_ref) AS contacts, count(*) AS messages FROM messages m JOIN contacts c ON c.id = m.contact_ref JOIN pages p ON p.id = c.page_ref WHERE p.workspace_id = ?')
         .get(ws.id) as { contacts: number; messages: number };

@@ -2,13 +2,14 @@ import type { Database } from 'better-sqlite3';
 import { DAY_MS, HOUR_MS } from '../../../shared/time/zones';
 import type { RecurringRule } from '../../../shared/domain/monitoring';
 import { SENDS } from './scope';
-import { effectiveDelivered, LATER_IN_THREAD, NEVER, repliedFromWindow } from './sql';
+import { effectiveDelivered, NEVER, repliedFromWindow, storedReply, threadRows } from './sql';
 
 /**
- * The two maintained aggregates of migration 004 and how they are brought up to date.
- * New message ids and a change log say what changed; the refresh recomputes those hours and contacts
- * from `messages` with the same definitions the direct queries use, so an aggregate can
- * lag (it is refreshed before every read) but never disagree.
+ * The maintained aggregates of migration 004 (hourly funnel counts with the replies behind
+ * them, and per-contact recurring-problem statuses) and how they are brought up to date.
+ * New message ids and a change log say what changed; the refresh recomputes those hours
+ * and contacts from `messages` with the same definitions the direct queries use, so an
+ * aggregate can lag (it is refreshed before every read) but never disagree.
  */
 
 /** Horizons H the hourly rollup answers directly; any other H is computed from the messages. */
@@ -85,23 +86,21 @@ function rollupColumns(): { names: string[]; exprs: string[]; params: Record<str
 
 const ROLLUP = rollupColumns();
 
-// Each thread's messages in time order give every send's first reply and next send in one
-// pass (twice as fast as two index seeks per send on a first build); the rows read reach one
-// reply window past the hours recomputed, which keeps it equal to the per-message definition.
-const RECOMPUTE_HOURS = `
-  WITH t AS (
-    SELECT m.contact_ref, m.direction, m.campaign_id, m.sent_at, ${effectiveDelivered('m')} AS delivered_at, m.read_at,
-      min(CASE WHEN m.direction = 'in' THEN m.sent_at END) OVER later AS first_in,
-      min(CASE WHEN m.direction = 'out' THEN m.sent_at END) OVER later AS next_out
-    FROM messages m
-    WHERE m.contact_ref IN (SELECT id FROM contacts WHERE page_ref IN (${WS_PAGES}))
-      AND m.sent_at >= @lo AND m.sent_at < @hi + @replyWindowMs
-    WINDOW later AS (${LATER_IN_THREAD})
-  ), x AS MATERIALIZED (
-    SELECT c.page_ref, coalesce(t.campaign_id, 0) AS campaign_id, t.sent_at, t.delivered_at - t.sent_at AS d, t.read_at - t.sent_at AS s,
-      ${repliedFromWindow('t', '@replyWindowMs')} AS rep
-    FROM t JOIN contacts c ON c.id = t.contact_ref
-    WHERE t.direction = 'out' AND t.sent_at < @hi
+// Replies first: each thread's messages read once in time order give every send's first
+// reply and next send (the rows read reach one reply window past the hours recomputed,
+// which keeps it equal to the per-message definition). The hourly counts then look them up.
+const DELETE_REPLIES = `DELETE FROM monitoring_replies WHERE message_id IN (
+  SELECT m.id FROM ${SENDS} WHERE m.direction = 'out' AND m.sent_at >= @lo AND m.sent_at < @hi AND c.page_ref IN (${WS_PAGES}))`;
+const INSERT_REPLIES = `
+  INSERT INTO monitoring_replies (message_id, replied_at)
+  SELECT t.id, t.first_in FROM (${threadRows(SENDS, `c.page_ref IN (${WS_PAGES}) AND m.sent_at >= @lo AND m.sent_at < @hi + @replyWindowMs`)}) t
+  WHERE t.direction = 'out' AND t.sent_at < @hi AND ${repliedFromWindow('t', '@replyWindowMs')}`;
+const INSERT_HOURS = `
+  WITH x AS MATERIALIZED (
+    SELECT c.page_ref, coalesce(m.campaign_id, 0) AS campaign_id, m.sent_at,
+      ${effectiveDelivered('m')} - m.sent_at AS d, m.read_at - m.sent_at AS s, ${storedReply('m')} AS rep
+    FROM ${SENDS}
+    WHERE m.direction = 'out' AND m.sent_at >= @lo AND m.sent_at < @hi AND c.page_ref IN (${WS_PAGES})
   )
   INSERT INTO monitoring_hourly (page_ref, hour, campaign_id, sent, first_sent_at, replied, ${ROLLUP.names.join(', ')})
   SELECT page_ref, sent_at / ${HOUR_MS}, campaign_id, count(*), min(sent_at), count(*) FILTER (WHERE rep), ${ROLLUP.exprs.join(', ')}
@@ -127,7 +126,7 @@ export function refreshHourly(db: Database, workspaceId: number): boolean {
   try {
     db.transaction(() => {
       const mark = db.prepare('SELECT next_message_id FROM monitoring_state WHERE workspace_id = ?').pluck().get(workspaceId) as number | undefined;
-      const nextId = (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM messages').pluck().get() as number);
+      const nextId = db.prepare('SELECT coalesce(max(id), 0) + 1 FROM messages').pluck().get() as number;
       let hours: number[];
       if (mark === undefined) {
         // Never built: every hour of the workspace, and every contact's status, from scratch.
@@ -154,10 +153,15 @@ export function refreshHourly(db: Database, workspaceId: number): boolean {
         ).run({ ...ws, mark });
       }
       const remove = db.prepare(`DELETE FROM monitoring_hourly WHERE page_ref IN (${WS_PAGES}) AND hour BETWEEN @a AND @b`);
-      const insert = db.prepare(RECOMPUTE_HOURS);
+      const insert = db.prepare(INSERT_HOURS);
+      const removeReplies = db.prepare(DELETE_REPLIES);
+      const insertReplies = db.prepare(INSERT_REPLIES);
       for (const [a, b] of mark === undefined && hours.length === 2 ? wholeSpan(hours[0]!, hours[1]!) : hoursToRecompute(hours)) {
+        const range = { ...ws, replyWindowMs: ROLLUP_REPLY_WINDOW_MS, lo: a * HOUR_MS, hi: (b + 1) * HOUR_MS };
+        removeReplies.run(range);
+        insertReplies.run(range);
         remove.run({ ...ws, a, b });
-        insert.run({ ...ws, ...ROLLUP.params, replyWindowMs: ROLLUP_REPLY_WINDOW_MS, lo: a * HOUR_MS, hi: (b + 1) * HOUR_MS });
+        insert.run({ ...range, ...ROLLUP.params });
       }
       db.prepare(
         `INSERT INTO monitoring_state (workspace_id, next_message_id) VALUES (@workspaceId, @nextId)

@@ -13,7 +13,7 @@ import type {
 import { refreshHourly, ROLLUP_HORIZONS, ROLLUP_REPLY_WINDOW_MS } from './aggregates';
 import { difference, median, rate } from './numbers';
 import { EARLIEST, echoScope, LATEST, pageCondition, scopeCondition, SENDS, type Scope } from './scope';
-import { effectiveDelivered, firstReplyWithin, NEVER, nextSend, replied } from './sql';
+import { effectiveDelivered, firstReplyWithin, NEVER, nextSend, replied, storedReply } from './sql';
 
 /** Sets behind the funnel: settled messages (or contacts), and those reaching each step. */
 export interface StepCounts {
@@ -49,21 +49,41 @@ type ScopeFilter = Pick<Scope, 'workspaceId' | 'pageId' | 'campaignId'>;
 
 const ED = effectiveDelivered('m');
 
-/** Per-message facts of outbound sends in [lo, hi): delivery and read latency, and the reply. */
-function messageFacts(filter: ScopeFilter, opts: { campaignsOnly: boolean; settledOnlyReplies: boolean }) {
+/**
+ * Per-message facts of the outbound sends in [lo, hi): delivery and read latency, whether
+ * they are settled, and the reply (only for settled sends when `settledOnlyReplies`). With
+ * fresh aggregates and the default reply window, replies are looked up where the refresh
+ * stored them instead of searched for in each thread.
+ */
+function messageFacts(
+  filter: ScopeFilter,
+  lo: number,
+  hi: number,
+  p: FunnelParams & { settledBefore: number; storedReplies: boolean },
+  opts: { campaignsOnly: boolean; settledOnlyReplies: boolean },
+) {
   const cond = scopeCondition(filter);
+  const reply = p.storedReplies && p.replyWindowMs === ROLLUP_REPLY_WINDOW_MS ? storedReply('m') : replied('m', '@replyWindowMs');
   return {
     sql: `SELECT m.contact_ref, coalesce(m.campaign_id, 0) AS campaign_id, m.sent_at, m.sent_at < @settledBefore AS settled,
         ${ED} - m.sent_at AS d, m.read_at - m.sent_at AS s,
-        ${opts.settledOnlyReplies ? `CASE WHEN m.sent_at < @settledBefore THEN ${replied('m', '@replyWindowMs')} ELSE 0 END` : replied('m', '@replyWindowMs')} AS rep
+        ${opts.settledOnlyReplies ? `CASE WHEN m.sent_at < @settledBefore THEN ${reply} ELSE 0 END` : reply} AS rep
       FROM ${SENDS}
       WHERE m.direction = 'out' AND ${cond.sql} AND m.sent_at >= @lo AND m.sent_at < @hi${opts.campaignsOnly ? ' AND m.campaign_id IS NOT NULL' : ''}`,
-    params: cond.params,
+    params: { ...cond.params, lo, hi, settledBefore: p.settledBefore, h: p.horizonMs, replyWindowMs: p.replyWindowMs },
   };
 }
 
-function rawMessageCounts(db: Database, filter: ScopeFilter, lo: number, hi: number, p: FunnelParams, byCampaign: boolean): Map<number, KeyedCounts> {
-  const facts = messageFacts(filter, { campaignsOnly: byCampaign, settledOnlyReplies: false });
+function rawMessageCounts(
+  db: Database,
+  filter: ScopeFilter,
+  lo: number,
+  hi: number,
+  p: FunnelParams,
+  byCampaign: boolean,
+  storedReplies: boolean,
+): Map<number, KeyedCounts> {
+  const facts = messageFacts(filter, lo, hi, { ...p, settledBefore: hi, storedReplies }, { campaignsOnly: byCampaign, settledOnlyReplies: false });
   const rows = db
     .prepare(
       `WITH x AS MATERIALIZED (${facts.sql})
@@ -72,7 +92,7 @@ function rawMessageCounts(db: Database, filter: ScopeFilter, lo: number, hi: num
          count(*) FILTER (WHERE s <= @h AND rep) AS seenReplied, min(sent_at) AS firstSentAt
        FROM x GROUP BY k`,
     )
-    .all({ ...facts.params, lo, hi, settledBefore: hi, h: p.horizonMs, replyWindowMs: p.replyWindowMs }) as (KeyedCounts & { k: number })[];
+    .all(facts.params) as (KeyedCounts & { k: number })[];
   const out = new Map<number, KeyedCounts>();
   for (const r of rows) addInto(out, r.k, r);
   return out;
@@ -111,15 +131,15 @@ export function settledMessageCounts(
   const byCampaign = opts.byCampaign ?? false;
   if (hi <= lo) return new Map();
   const rollup = opts.rollupFresh && ROLLUP_HORIZONS.has(p.horizonMs) && p.replyWindowMs === ROLLUP_REPLY_WINDOW_MS;
-  if (!rollup) return rawMessageCounts(db, filter, lo, hi, p, byCampaign);
+  if (!rollup) return rawMessageCounts(db, filter, lo, hi, p, byCampaign, opts.rollupFresh);
   const firstHour = lo === EARLIEST ? Math.floor(EARLIEST / HOUR_MS) : Math.ceil(lo / HOUR_MS);
   const endHour = Math.floor(hi / HOUR_MS);
-  if (firstHour >= endHour) return rawMessageCounts(db, filter, lo, hi, p, byCampaign);
+  if (firstHour >= endHour) return rawMessageCounts(db, filter, lo, hi, p, byCampaign, true);
   const out = rollupMessageCounts(db, filter, firstHour, endHour, p.horizonMs, byCampaign);
   const edges: [number, number][] = [];
   if (lo !== EARLIEST && lo < firstHour * HOUR_MS) edges.push([lo, firstHour * HOUR_MS]);
   if (endHour * HOUR_MS < hi) edges.push([endHour * HOUR_MS, hi]);
-  for (const [a, b] of edges) for (const [k, c] of rawMessageCounts(db, filter, a, b, p, byCampaign)) addInto(out, k, c);
+  for (const [a, b] of edges) for (const [k, c] of rawMessageCounts(db, filter, a, b, p, byCampaign, true)) addInto(out, k, c);
   return out;
 }
 
@@ -144,8 +164,9 @@ function contactCounts(
   settledBefore: number,
   p: FunnelParams,
   byCampaign: boolean,
+  storedReplies: boolean,
 ): Map<number, KeyedCounts & { pending: number }> {
-  const facts = messageFacts(filter, { campaignsOnly: byCampaign, settledOnlyReplies: true });
+  const facts = messageFacts(filter, lo, hi, { ...p, settledBefore, storedReplies }, { campaignsOnly: byCampaign, settledOnlyReplies: true });
   const rows = db
     .prepare(
       `WITH x AS MATERIALIZED (${facts.sql}),
@@ -159,7 +180,7 @@ function contactCounts(
          count(*) FILTER (WHERE seen AND rep) AS seenReplied, min(first) AS firstSentAt
        FROM per GROUP BY k`,
     )
-    .all({ ...facts.params, lo, hi, settledBefore, h: p.horizonMs, replyWindowMs: p.replyWindowMs }) as (KeyedCounts & { k: number; pending: number })[];
+    .all(facts.params) as (KeyedCounts & { k: number; pending: number })[];
   return new Map(rows.map((r) => [r.k, r]));
 }
 
@@ -183,7 +204,7 @@ function periodCounts(
   rollupFresh: boolean,
 ): PeriodCounts {
   if (basis === 'contacts') {
-    const c = contactCounts(db, filter, lo, hi, settledBefore, p, false).get(0);
+    const c = contactCounts(db, filter, lo, hi, settledBefore, p, false, rollupFresh).get(0);
     return { counts: c ?? zero(), pending: c?.pending ?? 0 };
   }
   const settled = settledMessageCounts(db, filter, lo, Math.min(hi, settledBefore), p, { rollupFresh }).get(0) ?? zero();
@@ -222,7 +243,7 @@ function workspaceNormal(db: Database, basis: FunnelBasis, scope: Scope, settled
   const filter = { workspaceId: scope.workspaceId, pageId: scope.pageId, campaignId: null };
   const perCampaign =
     basis === 'contacts'
-      ? contactCounts(db, filter, EARLIEST, LATEST, settledBefore, p, true)
+      ? contactCounts(db, filter, EARLIEST, LATEST, settledBefore, p, true, rollupFresh)
       : settledMessageCounts(db, filter, EARLIEST, settledBefore, p, { rollupFresh, byCampaign: true });
   const rates: FunnelRates[] = [];
   for (const [campaignId, c] of perCampaign) {
@@ -239,7 +260,7 @@ function firstSendOfCampaign(db: Database, campaignId: number): number | null {
 
 export function computeFunnel(db: Database, scope: Scope, basis: FunnelBasis, p: FunnelParams, compare: boolean): FunnelOutput {
   const settledBefore = settledBeforeOf(scope.now, p);
-  const rollupFresh = basis === 'messages' && refreshHourly(db, scope.workspaceId);
+  const rollupFresh = refreshHourly(db, scope.workspaceId);
   const lo = scope.from ?? EARLIEST;
   const hi = scope.to ?? LATEST;
   const current = periodCounts(db, basis, scope, lo, hi, settledBefore, p, rollupFresh);
@@ -344,7 +365,7 @@ export function computeDrilldown(
   const params = { ...cond.params, h: p.horizonMs, replyWindowMs: p.replyWindowMs, limit, offset, settledBefore };
 
   if (basis === 'contacts') {
-    const facts = messageFacts(scope, { campaignsOnly: false, settledOnlyReplies: true });
+    const facts = messageFacts(scope, lo, hi, { ...p, settledBefore, storedReplies: refreshHourly(db, scope.workspaceId) }, { campaignsOnly: false, settledOnlyReplies: true });
     const body = `WITH x AS MATERIALIZED (${facts.sql}),
       per AS (
         SELECT contact_ref, count(*) FILTER (WHERE settled) AS messages, count(*) FILTER (WHERE NOT settled) AS pendingMessages,
@@ -360,11 +381,11 @@ export function computeDrilldown(
          WHERE ${CONTACT_SEGMENT[segment]}
          ORDER BY per.lastSentAt DESC, per.contact_ref DESC LIMIT @limit OFFSET @offset`,
       )
-      .all({ ...params, lo, hi }) as (ContactFunnelRow & { total: number })[];
+      .all({ ...params, ...facts.params }) as (ContactFunnelRow & { total: number })[];
     const total =
       rows[0]?.total ??
       (offset > 0
-        ? (db.prepare(`${body} SELECT count(*) FROM per WHERE ${CONTACT_SEGMENT[segment]}`).pluck().get({ ...params, lo, hi }) as number)
+        ? (db.prepare(`${body} SELECT count(*) FROM per WHERE ${CONTACT_SEGMENT[segment]}`).pluck().get({ ...params, ...facts.params }) as number)
         : 0);
     return { basis, segment, total, limit, offset, items: rows.map(({ total: _t, ...r }) => r) };
   }

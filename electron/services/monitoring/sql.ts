@@ -32,13 +32,24 @@ export function replied(m: string, windowParam: string): string {
 }
 
 /**
- * The same "replied" for many sends at once, from window columns over a thread's messages
- * in time order: `first_in` and `next_out` are the first inbound and outbound message
- * strictly after each row. Equal to `replied()` as long as the rows read extend one reply
- * window past the last send judged: a later first reply could not count, and a later next
- * send could not come before a reply that does.
+ * The same "replied" for many sends at once: each thread's messages read once in time
+ * order, `first_in` and `next_out` being the first inbound and outbound message strictly
+ * after each row. Equal to `replied()` as long as the rows read (`from` messages `m` joined
+ * to contacts `c`, filtered by `where`) extend one reply window past the last send judged: a
+ * later first reply could not count, and a later next send could not come before a reply
+ * that does. Faster than two index seeks per send once a range holds days of sends.
  */
-export const LATER_IN_THREAD = 'PARTITION BY m.contact_ref ORDER BY m.sent_at RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING';
+export function threadRows(from: string, where: string): string {
+  return `SELECT m.id, m.contact_ref, c.page_ref, m.direction, m.campaign_id, m.sent_at, ${effectiveDelivered('m')} AS delivered_at, m.read_at,
+      min(CASE WHEN m.direction = 'in' THEN m.sent_at END) OVER later AS first_in,
+      min(CASE WHEN m.direction = 'out' THEN m.sent_at END) OVER later AS next_out
+    FROM ${from} WHERE ${where}
+    WINDOW later AS (PARTITION BY m.contact_ref ORDER BY m.sent_at RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`;
+}
+/** Replied (default window), as the last refresh of the aggregates stored it. */
+export function storedReply(m: string): string {
+  return `EXISTS (SELECT 1 FROM monitoring_replies r WHERE r.message_id = ${m}.id)`;
+}
 export function repliedFromWindow(t: string, windowParam: string): string {
   return `coalesce(${t}.first_in <= ${t}.sent_at + ${windowParam} AND ${t}.first_in < coalesce(${t}.next_out, ${NEVER}), 0)`;
 }

@@ -1,0 +1,93 @@
+import type { Database } from 'better-sqlite3';
+import { ApiError } from '../../../shared/api/errors';
+import { fitSendTimeModel, type ContactHistory, type SendTimeModel } from '../../../shared/sendTime/model';
+import { isValidTimeZone } from '../../../shared/time/zones';
+
+interface ContactRow {
+  id: number;
+  psid: string;
+  page_ref: number;
+  contact_zone: string | null;
+  page_zone: string | null;
+  last_inbound_at: number | null;
+}
+
+interface MessageRow {
+  contact_ref: number;
+  direction: 'in' | 'out';
+  sent_at: number;
+  delivered_at: number | null;
+  read_at: number | null;
+}
+
+export interface WorkspaceHistory {
+  workspaceZone: string;
+  contacts: ContactHistory[];
+  /** Most common local hour of outbound messages (workspace zone): "the usual time". */
+  usualHour: number;
+}
+
+/** Reads every contact of a workspace with its messages; a zone that Intl does not know falls back to the next level. */
+export function readWorkspaceHistory(db: Database, workspaceId: number): WorkspaceHistory {
+  const ws = db.prepare('SELECT time_zone FROM workspaces WHERE id = ?').get(workspaceId) as { time_zone: string } | undefined;
+  if (!ws) throw new ApiError('NOT_FOUND', `Workspace ${workspaceId} does not exist.`);
+  const rows = db
+    .prepare(
+      `SELECT c.id, c.psid, c.page_ref, c.time_zone AS contact_zone, p.time_zone AS page_zone, c.last_inbound_at
+         FROM contacts c JOIN pages p ON p.id = c.page_ref
+        WHERE p.workspace_id = ? ORDER BY c.id`,
+    )
+    .all(workspaceId) as ContactRow[];
+  const byId = new Map<number, ContactHistory & { outbound: ContactHistory['outbound'][number][]; inbound: number[] }>();
+  for (const r of rows) {
+    const zone = [r.contact_zone, r.page_zone, ws.time_zone].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+    byId.set(r.id, { contactId: r.id, psid: r.psid, pageRef: r.page_ref, zone, lastInboundAt: r.last_inbound_at, outbound: [], inbound: [] });
+  }
+  const hourCounts = new Map<number, number>();
+  const hourFormat = new Intl.DateTimeFormat('en-US', { timeZone: ws.time_zone, hour: 'numeric', hourCycle: 'h23' });
+  const messages = db
+    .prepare(
+      `SELECT m.contact_ref, m.direction, m.sent_at, m.delivered_at, m.read_at
+         FROM messages m JOIN contacts c ON c.id = m.contact_ref JOIN pages p ON p.id = c.page_ref
+        WHERE p.workspace_id = ?`,
+    )
+    .iterate(workspaceId) as IterableIterator<MessageRow>;
+  for (const m of messages) {
+    const h = byId.get(m.contact_ref);
+    if (!h) continue;
+    if (m.direction === 'in') h.inbound.push(m.sent_at);
+    else {
+      h.outbound.push({ sentAt: m.sent_at, deliveredAt: m.delivered_at, readAt: m.read_at });
+      const hour = Number(hourFormat.format(new Date(m.sent_at)));
+      hourCounts.set(hour, (hourCounts.get(hour) ?? 0) + 1);
+    }
+  }
+  let usualHour = 12;
+  let most = 0;
+  for (const [hour, n] of [...hourCounts].sort((a, b) => a[0] - b[0])) {
+    if (n > most) {
+      most = n;
+      usualHour = hour;
+    }
+  }
+  return { workspaceZone: ws.time_zone, contacts: [...byId.values()], usualHour };
+}
+
+/** Fits the model on a workspace's history as of `asOf`. */
+export function fitWorkspaceModel(db: Database, workspaceId: number, horizonMinutes: number, asOf: number): { history: WorkspaceHistory; model: SendTimeModel } {
+  const history = readWorkspaceHistory(db, workspaceId);
+  return { history, model: fitSendTimeModel(history.contacts, { horizonMinutes, asOf }) };
+}
+
+/** Outbound messages per contact since `since`: what the frequency cap counts. */
+export function recentOutboundCounts(db: Database, workspaceId: number, since: number): Map<number, number> {
+  const rows = db
+    .prepare(
+      `SELECT m.contact_ref AS id, count(*) AS n
+         FROM messages m JOIN contacts c ON c.id = m.contact_ref JOIN pages p ON p.id = c.page_ref
+        WHERE p.workspace_id = ? AND m.direction = 'out' AND m.sent_at >= ?
+        GROUP BY m.contact_ref`,
+    )
+    .all(workspaceId, since) as { id: number; n: number }[];
+  return new Map(rows.map((r) => [r.id, r.n]));
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Hour-of-week cell: 0 = Monday 00:00 … 167 = Sunday 23:00, in the zone the view names. */
+export const CELLS = 168;
+
+export const SendTimeReason = z.enum(['own_history', 'page', 'workspace']);
+export type SendTimeReason = z.infer<typeof SendTimeReason>;
+
+export const SendTimeCell = z.object({
+  weekday: z.number().int().min(0).max(6),
+  hour: z.number().int().min(0).max(23),
+  /** Posterior mean of P(seen within H) for a message sent in this cell. */
+  rate: z.number().min(0).max(1),
+  /** Effective number of messages behind the estimate (own sends plus borrowed prior strength). */
+  n: z.number().min(0),
+  /** Own outbound messages sent in this cell (non-pending). */
+  sends: z.number().int().min(0),
+  low: z.number().min(0).max(1),
+  high: z.number().min(0).max(1),
+});
+export type SendTimeCell = z.infer<typeof SendTimeCell>;
+
+export const SendTimeHeatmap = z.object({
+  horizonMinutes: z.number().int().positive(),
+  zone: z.string(),
+  contactId: z.number().int().positive().nullable(),
+  contacts: z.number().int().min(0),
+  /** 168 cells, Monday 00:00 first. */
+  cells: z.array(SendTimeCell),
+  method: z.string(),
+  assumptions: z.array(z.string()),
+});
+export type SendTimeHeatmap = z.infer<typeof SendTimeHeatmap>;
+
+export const PlannedSend = z.object({
+  contactId: z.number().int(),
+  psid: z.string(),
+  zone: z.string(),
+  sendAt: z.number().int(),
+  predicted: z.number().min(0).max(1),
+  low: z.number().min(0).max(1),
+  high: z.number().min(0).max(1),
+  reason: SendTimeReason,
+  /** The contact's best time fell after its 24-hour window closes; this is the best time before. */
+  cutByWindow: z.boolean(),
+  windowClosesAt: z.number().int(),
+  holdout: z.boolean(),
+});
+export type PlannedSend = z.infer<typeof PlannedSend>;
+
+export const LeftOutReason = z.enum(['outside_window', 'frequency_cap', 'quiet_hours', 'send_cap', 'unknown_contact']);
+export type LeftOutReason = z.infer<typeof LeftOutReason>;
+
+export const LeftOutContact = z.object({
+  contactId: z.number().int(),
+  psid: z.string().nullable(),
+  reason: LeftOutReason,
+  detail: z.string(),
+});
+export type LeftOutContact = z.infer<typeof LeftOutContact>;
+
+export const SendPlan = z.object({
+  horizonMinutes: z.number().int().positive(),
+  start: z.number().int(),
+  end: z.number().int(),
+  usualHour: z.number().int().min(0).max(23),
+  workspaceZone: z.string(),
+  sends: z.array(PlannedSend),
+  /** Contacts never scheduled, with why: chiefly those outside any 24-hour window. */
+  leftOut: z.array(LeftOutContact),
+  /** Predicted seen-within-H rate of the plan (holdout at the usual time included) over scheduled contacts. */
+  predictedRate: z.number().min(0).max(1),
+  /** Same contacts, everyone at the usual time. */
+  usualTimeRate: z.number().min(0).max(1),
+  holdoutShare: z.number().min(0).max(1),
+  method: z.string(),
+  assumptions: z.array(z.string()),
+});
+export type SendPlan = z.infer<typeof SendPlan>;

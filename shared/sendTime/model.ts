@@ -1,0 +1,319 @@
+import { CELLS, type SendTimeCell, type SendTimeReason } from '../domain/sendTime';
+import { zonedParts } from '../time/zones';
+import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
+
+/** One contact's history as the model reads it (UTC ms). */
+export interface ContactHistory {
+  contactId: number;
+  psid: string;
+  pageRef: number;
+  /** Zone used for buckets: the contact's if known, else the Page's, else the workspace's. */
+  zone: string;
+  lastInboundAt: number | null;
+  outbound: readonly { sentAt: number; deliveredAt: number | null; readAt: number | null }[];
+  inbound: readonly number[];
+}
+
+export interface FitOptions {
+  horizonMinutes: number;
+  /** Messages sent less than H before this are pending: neither seen nor unseen. */
+  asOf: number;
+  /** A read or a delivery this long after the previous stage is not driven by the send (default 60 min). */
+  lateMinutes?: number;
+}
+
+export interface ContactModel {
+  contactId: number;
+  psid: string;
+  pageRef: number;
+  zone: string;
+  lastInboundAt: number | null;
+  sends: number;
+  seen: number;
+  /** Posterior Beta of the contact's rate at the cells it was usually sent at. */
+  posterior: BetaPrior;
+  reason: SendTimeReason;
+  /** Reachability lift by cell for horizon H, mean 1 over the week. */
+  lift: Float64Array;
+  /** Mean lift over the cells this contact's rate was measured at. */
+  referenceLift: number;
+  cellSends: Int32Array;
+  cellSeen: Int32Array;
+}
+
+export interface SendTimeModel {
+  horizonMinutes: number;
+  asOf: number;
+  workspacePrior: BetaPrior;
+  pagePriors: ReadonlyMap<number, BetaPrior>;
+  /** Exponent applied to the reachability lift, fitted on past sends. */
+  liftExponent: number;
+  contacts: ReadonlyMap<number, ContactModel>;
+  method: string;
+  assumptions: string[];
+}
+
+/** Pseudo-events of the workspace's activity profile a contact's own profile is blended with. */
+const ACTIVITY_PRIOR_EVENTS = 10;
+/** Sends at other cells count this much for a cell's evidence: they inform it only through the lift. */
+const OTHER_CELL_WEIGHT = 0.5;
+/** A Page needs this many contacts with sends to get its own prior rather than the workspace's. */
+const MIN_CONTACTS_FOR_PAGE_PRIOR = 30;
+const LIFT_EXPONENTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
+
+export function cellOf(utcMs: number, zone: string): number {
+  const p = zonedParts(utcMs, zone);
+  return p.weekday * 24 + p.hour;
+}
+
+/** Circular ±1 hour smoothing: sparse hour counts say "around 19:00", not "exactly 19:00". */
+function smooth(counts: Float64Array): Float64Array {
+  const n = counts.length;
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    out[k] = 0.25 * (counts[(k + n - 1) % n] as number) + 0.5 * (counts[k] as number) + 0.25 * (counts[(k + 1) % n] as number);
+  }
+  return out;
+}
+
+/** Average of a weekly profile over the hours a message sent at cell k has to be seen in. */
+function horizonAverage(profile: Float64Array, horizonMinutes: number): Float64Array {
+  const span = Math.min(CELLS, Math.max(1, Math.ceil(horizonMinutes / 60)));
+  const out = new Float64Array(CELLS);
+  for (let k = 0; k < CELLS; k++) {
+    let s = 0;
+    for (let j = 0; j < span; j++) s += profile[(k + j) % CELLS] as number;
+    out[k] = s / span;
+  }
+  return out;
+}
+
+function normalizeMeanOne(v: Float64Array): Float64Array {
+  let s = 0;
+  for (const x of v) s += x;
+  const mean = s / v.length;
+  return mean > 0 ? v.map((x) => x / mean) : v.map(() => 1);
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+const clampP = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
+
+/** Odds-scale extrapolation from the reference cells to another cell by the reachability lift. */
+export function extrapolate(rate: number, lift: number, referenceLift: number, exponent: number): number {
+  const z = logit(clampP(rate)) + exponent * Math.log(Math.max(1e-6, lift) / Math.max(1e-6, referenceLift));
+  return 1 / (1 + Math.exp(-z));
+}
+
+interface Prepared {
+  h: ContactHistory;
+  activityCells: number[];
+  sendCells: number[];
+  sendSeen: boolean[];
+}
+
+/**
+ * Fits the send-time model: per contact, P(seen within H | sent at local weekday × hour).
+ * Level: Beta-binomial empirical Bayes (contact → Page → workspace). Shape: reachability
+ * from signals the send schedule does not cause, blended with the workspace's, moved to
+ * the odds scale with an exponent fitted on past sends.
+ */
+export function fitSendTimeModel(histories: readonly ContactHistory[], options: FitOptions): SendTimeModel {
+  const H = options.horizonMinutes;
+  if (!(H > 0)) throw new RangeError(`The horizon must be positive, got ${H} minutes.`);
+  const lateMs = (options.lateMinutes ?? 60) * 60_000;
+  const Hms = H * 60_000;
+
+  const prepared: Prepared[] = histories.map((h) => {
+    const activityCells: number[] = [];
+    const sendCells: number[] = [];
+    const sendSeen: boolean[] = [];
+    for (const t of h.inbound) activityCells.push(cellOf(t, h.zone));
+    for (const m of h.outbound) {
+      if (m.deliveredAt !== null && m.deliveredAt - m.sentAt > lateMs) activityCells.push(cellOf(m.deliveredAt, h.zone));
+      const after = m.deliveredAt ?? m.sentAt;
+      if (m.readAt !== null && m.readAt - after > lateMs) activityCells.push(cellOf(m.readAt, h.zone));
+      if (m.sentAt + Hms > options.asOf) continue;
+      sendCells.push(cellOf(m.sentAt, h.zone));
+      sendSeen.push(m.readAt !== null && m.readAt - m.sentAt <= Hms);
+    }
+    return { h, activityCells, sendCells, sendSeen };
+  });
+
+  // Workspace activity profile (hour of week), Laplace-smoothed so no hour is impossible.
+  const wsCounts = new Float64Array(CELLS).fill(0.5);
+  for (const p of prepared) for (const c of p.activityCells) wsCounts[c] = (wsCounts[c] as number) + 1;
+  const wsShare = smooth(wsCounts);
+  const wsTotal = wsShare.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < CELLS; k++) wsShare[k] = (wsShare[k] as number) / wsTotal;
+
+  const units = prepared.map((p) => ({ successes: p.sendSeen.filter(Boolean).length, trials: p.sendCells.length, page: p.h.pageRef }));
+  const workspacePrior = fitBetaPrior(units);
+  const pagePriors = new Map<number, BetaPrior>();
+  const byPage = new Map<number, typeof units>();
+  for (const u of units) {
+    if (u.trials === 0) continue;
+    const list = byPage.get(u.page) ?? [];
+    list.push(u);
+    byPage.set(u.page, list);
+  }
+  for (const [page, list] of byPage) if (list.length >= MIN_CONTACTS_FOR_PAGE_PRIOR) pagePriors.set(page, fitBetaPrior(list));
+
+  // Each contact's lift: own hour-of-day activity blended with the workspace's week.
+  const lifts = prepared.map((p) => {
+    const n = p.activityCells.length;
+    const own = new Float64Array(24);
+    for (const c of p.activityCells) own[c % 24] = (own[c % 24] as number) + 1;
+    const ownShare = smooth(own);
+    const density = new Float64Array(CELLS);
+    for (let k = 0; k < CELLS; k++) {
+      const ownPart = n > 0 ? (ownShare[k % 24] as number) / n / 7 : 0;
+      density[k] = (ACTIVITY_PRIOR_EVENTS * (wsShare[k] as number) + n * ownPart) / (ACTIVITY_PRIOR_EVENTS + n);
+    }
+    return normalizeMeanOne(horizonAverage(density, H));
+  });
+  const wsLift = normalizeMeanOne(horizonAverage(wsShare, H));
+  let wsRefSum = 0;
+  let wsRefN = 0;
+  for (const p of prepared)
+    for (const c of p.sendCells) {
+      wsRefSum += wsLift[c] as number;
+      wsRefN++;
+    }
+  const wsRef = wsRefN > 0 ? wsRefSum / wsRefN : 1;
+
+  // Exponent by likelihood on past sends: 0 when the activity signals do not predict outcomes.
+  const wsMean = workspacePrior.alpha / (workspacePrior.alpha + workspacePrior.beta);
+  let liftExponent = 0;
+  let bestLl = -Infinity;
+  for (const e of LIFT_EXPONENTS) {
+    let ll = 0;
+    prepared.forEach((p, i) => {
+      const lift = lifts[i] as Float64Array;
+      p.sendCells.forEach((c, j) => {
+        const q = clampP(extrapolate(wsMean, lift[c] as number, wsRef, e));
+        ll += p.sendSeen[j] ? Math.log(q) : Math.log(1 - q);
+      });
+    });
+    if (ll > bestLl + 1e-9) {
+      bestLl = ll;
+      liftExponent = e;
+    }
+  }
+
+  const contacts = new Map<number, ContactModel>();
+  prepared.forEach((p, i) => {
+    const lift = lifts[i] as Float64Array;
+    const prior = pagePriors.get(p.h.pageRef) ?? workspacePrior;
+    const sends = p.sendCells.length;
+    const seen = p.sendSeen.filter(Boolean).length;
+    const cellSends = new Int32Array(CELLS);
+    const cellSeen = new Int32Array(CELLS);
+    let refSum = 0;
+    p.sendCells.forEach((c, j) => {
+      cellSends[c] = (cellSends[c] as number) + 1;
+      if (p.sendSeen[j]) cellSeen[c] = (cellSeen[c] as number) + 1;
+      refSum += lift[c] as number;
+    });
+    const strength = prior.alpha + prior.beta;
+    // Contacts with no sends inherit the workspace's reference cells for their prior rate.
+    const referenceLift = sends > 0 ? refSum / sends : wsRef;
+    contacts.set(p.h.contactId, {
+      contactId: p.h.contactId,
+      psid: p.h.psid,
+      pageRef: p.h.pageRef,
+      zone: p.h.zone,
+      lastInboundAt: p.h.lastInboundAt,
+      sends,
+      seen,
+      posterior: { alpha: prior.alpha + seen, beta: prior.beta + sends - seen },
+      reason: sends > strength ? 'own_history' : pagePriors.has(p.h.pageRef) ? 'page' : 'workspace',
+      lift,
+      referenceLift,
+      cellSends,
+      cellSeen,
+    });
+  });
+
+  return {
+    horizonMinutes: H,
+    asOf: options.asOf,
+    workspacePrior,
+    pagePriors,
+    liftExponent,
+    contacts,
+    method: 'beta-binomial-empirical-bayes+reachability-lift',
+    assumptions: [
+      `Seen within H means read_at − sent_at ≤ ${H} min; messages sent less than H before ${new Date(options.asOf).toISOString()} are pending and left out.`,
+      'Level: each contact’s rate is a Beta posterior whose prior is fitted by the method of moments over contacts of its Page (30+ contacts with sends) or else of the workspace.',
+      'Shape: reachability by local hour comes from signals the send schedule does not cause — inbound messages, reads more than 60 min after delivery, deliveries more than 60 min after sending — pooled over weekdays for a contact and blended with the workspace’s hour-of-week profile (10 pseudo-events).',
+      `The lift moves a contact’s rate from the cells it was sent at to other cells on the odds scale, with exponent ${liftExponent} chosen by likelihood on past sends (0 means the signals did not predict outcomes).`,
+      'A cell’s evidence is the prior strength, plus its own sends, plus half of the contact’s sends elsewhere (they inform it only through the lift); the interval is the 90 % Beta interval on that evidence.',
+      'Buckets are local weekday × hour in the contact’s zone, else the Page’s, else the workspace’s, across DST changes.',
+      'Segment-level pooling is not modelled; contacts with no history get their Page’s or the workspace’s rate and profile.',
+    ],
+  };
+}
+
+/** Posterior estimate for one contact at one cell (hour of week in the contact's zone). */
+export function contactCell(model: SendTimeModel, c: ContactModel, cell: number): SendTimeCell {
+  const prior = c.posterior;
+  const rate = prior.alpha / (prior.alpha + prior.beta);
+  const base = extrapolate(rate, c.lift[cell] as number, c.referenceLift, model.liftExponent);
+  const own = c.cellSends[cell] as number;
+  const ownSeen = c.cellSeen[cell] as number;
+  const borrowed = (model.pagePriors.get(c.pageRef) ?? model.workspacePrior);
+  const kappa = borrowed.alpha + borrowed.beta + OTHER_CELL_WEIGHT * (c.sends - own);
+  const a = kappa * base + ownSeen;
+  const b = kappa * (1 - base) + own - ownSeen;
+  const interval = betaInterval(Math.max(a, 1e-3), Math.max(b, 1e-3));
+  return {
+    weekday: Math.floor(cell / 24),
+    hour: cell % 24,
+    rate: a / (a + b),
+    n: kappa + own,
+    sends: own,
+    low: interval.low,
+    high: interval.high,
+  };
+}
+
+/** Posterior mean only (no interval): the planner calls this many times. */
+export function contactRate(model: SendTimeModel, c: ContactModel, cell: number): number {
+  const rate = c.posterior.alpha / (c.posterior.alpha + c.posterior.beta);
+  const base = extrapolate(rate, c.lift[cell] as number, c.referenceLift, model.liftExponent);
+  const own = c.cellSends[cell] as number;
+  const borrowed = model.pagePriors.get(c.pageRef) ?? model.workspacePrior;
+  const kappa = borrowed.alpha + borrowed.beta + OTHER_CELL_WEIGHT * (c.sends - own);
+  return (kappa * base + (c.cellSeen[cell] as number)) / (kappa + own);
+}
+
+/**
+ * Audience heatmap: each cell averages the contacts' posterior rates; its evidence is the
+ * sum of theirs, its interval the Beta with that mean and evidence (contacts treated as
+ * independent draws, which overstates precision when they share a prior).
+ */
+export function audienceHeatmapCells(model: SendTimeModel, contactIds: readonly number[] | null): SendTimeCell[] {
+  const list = contactIds ? contactIds.map((id) => model.contacts.get(id)).filter((c): c is ContactModel => !!c) : [...model.contacts.values()];
+  const cells: SendTimeCell[] = [];
+  for (let k = 0; k < CELLS; k++) {
+    if (list.length === 1) {
+      cells.push(contactCell(model, list[0] as ContactModel, k));
+      continue;
+    }
+    let sum = 0;
+    let sends = 0;
+    let n = 0;
+    for (const c of list) {
+      sum += contactRate(model, c, k);
+      sends += c.cellSends[k] as number;
+      n += c.cellSends[k] as number;
+    }
+    const prior = model.workspacePrior;
+    const mean = list.length > 0 ? sum / list.length : prior.alpha / (prior.alpha + prior.beta);
+    // Evidence: own sends in the cell plus one prior's worth; borrowed strength is not multiplied by the audience size.
+    const ev = n + prior.alpha + prior.beta;
+    const iv = betaInterval(Math.max(mean * ev, 1e-3), Math.max((1 - mean) * ev, 1e-3));
+    cells.push({ weekday: Math.floor(k / 24), hour: k % 24, rate: mean, n: ev, sends, low: iv.low, high: iv.high });
+  }
+  return cells;
+}
