@@ -5,6 +5,7 @@ import { experimentsContract } from './contracts/experiments';
 import { monitoringContract } from './contracts/monitoring';
 import { receiverContract } from './contracts/receiver';
 import { relayContract } from './contracts/relay';
+import { sendTimeContract } from './contracts/sendTime';
 import type { ContractEntries } from './contracts/types';
 
 /**
@@ -22,6 +23,7 @@ export const contract = {
   ...monitoringContract,
   ...relayContract,
   ...receiverContract,
+  ...sendTimeContract,
 } as const satisfies ContractEntries;
 
 

@@ -4,6 +4,7 @@ import { experimentsHandlers } from '../experiments/api';
 import { monitoringHandlers } from '../monitoringApi/handlers';
 import { receiverHandlers } from '../receiver/api';
 import { relayHandlers } from '../relay/api';
+import { sendTimeHandlers } from '../sendTime/api';
 import type { HandlerTable } from './types';
 
 export type { Handler, HandlerTable, HandlersFor } from './types';
@@ -16,4 +17,5 @@ export const handlers: HandlerTable = {
   ...monitoringHandlers,
   ...relayHandlers,
   ...receiverHandlers,
+  ...sendTimeHandlers,
 };
