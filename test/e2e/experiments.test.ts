@@ -68,7 +68,7 @@ describe('experiments: plan, lock, read the comparison (browser shell)', () => {
     await page.getByRole('button', { name: 'Create experiment' }).click();
     await expect.poll(h2).toBe('Plan: Lunch wording');
     // The view change moved focus to its heading.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Plan: Lunch wording');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Plan: Lunch wording');
   });
 
   it('refuses to lock an unwritten plan, then writes it with the planner and locks it', async () => {
@@ -157,7 +157,8 @@ describe('experiments: plan, lock, read the comparison (browser shell)', () => {
     await page.getByLabel('Planned contacts per variant (optional)').fill('1500');
     await page.getByRole('button', { name: 'Analyse', exact: true }).click();
     await expect.poll(verdict).toBe('Not enough data yet — about 1,000 more contacts needed.');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Verdict');
+    // Focus moves to the verdict after the answer renders: wait for it rather than race it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Verdict');
 
     await page.getByLabel('Planned contacts per variant (optional)').fill('');
     await page.getByRole('button', { name: 'Analyse', exact: true }).click();
