@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, httpStatusOf, type ApiReply } from '../../shared/api/errors';
 import { SECURITY_HEADERS } from '../main/csp';
 import { dispatch } from '../services/api/dispatch';
+import { tokenEquals } from '../services/webhooks/signature';
 import type { AppContext } from '../services/context';
 import { mimeOf, resolveStaticFile } from './staticFiles';
 
@@ -25,12 +26,6 @@ export interface BrowserShell {
   port: number;
   secret: string;
   close(): Promise<void>;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
 }
 
 function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}): void {
@@ -89,7 +84,7 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (!token || !safeEqual(token, secret)) {
+    if (!token || !tokenEquals(token, secret)) {
       req.resume();
       return sendError(res, new ApiError('UNAUTHORIZED', 'Missing or wrong access token. Open the address Relais printed when it started.'));
     }

@@ -12,6 +12,5 @@ export function verifyWebhookSignature(rawBody: string, signature: string, appSe
   return crypto.timingSafeEqual(given, expected);
 }
 
-export function signWebhookBody(rawBody: string, appSecret: string | Uint8Array): string {
-  return `sha256=${crypto.createHmac('sha256', appSecret).update(rawBody, 'utf8').digest('hex')}`;
-}
+/** The importer's name for the one signing function (webhooks/signature.ts). */
+export { signBody as signWebhookBody } from '../webhooks/signature';

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { hash32 } from './rng';
 
 /**
@@ -134,10 +133,8 @@ function b64(x: number): string {
   );
 }
 
-/** `X-Hub-Signature-256` value for a raw body. */
-export function signBody(raw: string, appSecret: string): string {
-  return `sha256=${createHmac('sha256', appSecret).update(raw, 'utf8').digest('hex')}`;
-}
+/** Signed as Meta signs webhooks; one implementation for the simulator, the receiver and the importer. */
+export { signBody } from '../webhooks/signature';
 
 // Texts and metadata repeat a lot (pools, one metadata string per variant): escape each once.
 const jsonStrings = new Map<string, string>();

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
 /** `sha256=<hex>` as Meta sends it in X-Hub-Signature-256, over the exact body bytes. */
-export function signBody(body: Buffer | string, appSecret: string): string {
+export function signBody(body: Buffer | string, appSecret: string | Uint8Array): string {
   return 'sha256=' + crypto.createHmac('sha256', appSecret).update(body).digest('hex');
 }
 
