@@ -3,6 +3,7 @@ import { alertList, deliveryFunnel, evaluateAlerts, latencyProfile } from '../se
 import { formatAlertsForCli, formatFunnelForCli } from '../services/monitoring/cliFormat';
 import { zonedTimeToUtc } from '../../shared/time/zones';
 import { CliError, type CliIO } from './output';
+import { chooseWorkspace } from './workspaceArg';
 
 /** A date given on the command line: YYYY-MM-DD (midnight in the workspace's zone) or an ISO instant. */
 export function parseCliDate(value: string, zone: string, flag: string): number {
@@ -11,17 +12,6 @@ export function parseCliDate(value: string, zone: string, flag: string): number 
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new CliError(`${flag}: expected a date like 2026-06-01 or an ISO time, got "${value}"`, 2);
   return t;
-}
-
-function workspaceOf(ctx: AppContext, name: string | undefined) {
-  const list = ctx.workspaces.list();
-  if (!name) {
-    if (list.length === 1) return list[0]!;
-    throw new CliError(list.length === 0 ? 'No workspace yet.' : 'Choose a workspace with --workspace NAME.', 2);
-  }
-  const ws = ctx.workspaces.findByName(name) ?? list.find((w) => String(w.id) === name);
-  if (!ws) throw new CliError(`No workspace named "${name}".`, 2);
-  return ws;
 }
 
 function campaignId(ctx: AppContext, workspaceId: number, campaign: string | undefined): number | undefined {
@@ -35,7 +25,7 @@ function campaignId(ctx: AppContext, workspaceId: number, campaign: string | und
 
 /** `relais funnel`: counts and rates per step, latency percentiles. */
 export function funnelCommand(ctx: AppContext, opts: { workspace?: string; campaign?: string; from?: string; to?: string; json: boolean; io: CliIO }): number {
-  const ws = workspaceOf(ctx, opts.workspace);
+  const ws = chooseWorkspace(ctx, opts.workspace);
   const scope = {
     workspaceId: ws.id,
     campaignId: campaignId(ctx, ws.id, opts.campaign),
@@ -51,7 +41,7 @@ export function funnelCommand(ctx: AppContext, opts: { workspace?: string; campa
 
 /** `relais alerts`: evaluates the rules now, then lists the alerts. */
 export function alertsCommand(ctx: AppContext, opts: { workspace?: string; json: boolean; io: CliIO }): number {
-  const ws = workspaceOf(ctx, opts.workspace);
+  const ws = chooseWorkspace(ctx, opts.workspace);
   evaluateAlerts(ctx.store.db, ws.id);
   const alerts = alertList(ctx.store.db, { workspaceId: ws.id, status: 'all' });
   opts.io.out(opts.json ? JSON.stringify(alerts, null, 2) : formatAlertsForCli(alerts));

@@ -12,6 +12,7 @@ import { relayCommand, serveWebhooksCommand } from '../services/webhooks/command
 import { alertsCommand, funnelCommand } from './monitoringCommands';
 import { demoCommand, describeImport, importCommand, simulateCommand } from './receiptsCommands';
 import { CliError, processIO, table, type CliIO } from './output';
+import { chooseWorkspace } from './workspaceArg';
 
 const HELP = `relais ${APP_VERSION} — Messenger campaign planning, from the command line
 
@@ -228,8 +229,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       case 'import contacts': {
         const file = rest[0];
         if (!file) throw new CliError('Usage: relais import contacts FILE --workspace W   (columns: page_id,psid,name,phone,email,sms_consent,email_consent,messenger_opt_out)', 2);
-        const ws = values.workspace ? ctx.workspaces.findByName(values.workspace) : ctx.workspaces.list().length === 1 ? ctx.workspaces.list()[0]! : null;
-        if (!ws) throw new CliError('Choose the workspace with --workspace NAME.', 2);
+        const ws = chooseWorkspace(ctx, values.workspace);
         const summary = importContactsCsv(ctx.store.db, { file: path.resolve(file), workspaceId: ws.id });
         print(summary, () =>
           [`${summary.rows} rows: ${summary.updated} contacts updated, ${summary.created} added, ${summary.problems} set aside`, ...summary.problemReport.slice(0, 20).map((p) => `  line ${p.line}: ${p.reason} ${p.detail}`)].join('\n'),
