@@ -12,6 +12,8 @@ import { relayCommand, serveWebhooksCommand } from '../services/webhooks/command
 import { alertsCommand, funnelCommand } from './monitoringCommands';
 import { demoCommand, describeImport, importCommand, simulateCommand } from './receiptsCommands';
 import { CliError, processIO, table, type CliIO } from './output';
+import { runGraphSimCommand } from './graphSimCommands';
+import { runSegmentCommand } from './segmentCommands';
 import { chooseWorkspace } from './workspaceArg';
 
 const HELP = `relais ${APP_VERSION} — Messenger campaign planning, from the command line
@@ -44,6 +46,10 @@ Commands:
                                          24/7 relay (also RELAIS_PULL_TOKEN)
   ab analyze FILE | ab plan --baseline P --mde D [--alpha A] [--power B] [--variants K]
                                          A/B test statistics
+  segment list|count|export --workspace W [--rule FILE | --segment NAME] [--channel C] [--fields F] [--out FILE]
+                                         saved segments, live counts, consent-filtered CSV exports
+  simulate-graph --scenario F [--seed N] [--port P] [--faults JSON] [--json]
+                                         serve the simulated Pages through a Graph API simulator
 
 Options:
   --data-dir DIR   data folder (default: the OS app-data folder; or RELAIS_DATA_DIR)
@@ -117,6 +123,8 @@ export interface CliDeps {
 
 export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
   const io = deps.io ?? processIO;
+  if (argv[0] === 'simulate-graph') return runGraphSimCommand(argv.slice(1), io);
+  if (argv[0] === 'segment') return runSegmentCommand(argv.slice(1), { io, env: deps.env ?? process.env });
   let values: Values;
   let positionals: string[];
   try {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, Protocol, Session, Shell } from 'electron';
+import type { SafeStorageLike } from '../services/secrets';
 import { startAlertTimer } from '../services/alertWatch';
 import { createContext, type AppContext, type DesktopCapabilities } from '../services/context';
 import { APP_DIR_NAME, resolveDataDir } from '../services/dataDir';
@@ -24,6 +25,8 @@ export interface ElectronModules {
   /** The module, not its defaultSession: that one only exists once the app is ready. */
   session: { readonly defaultSession: Session };
   shell: Pick<Shell, 'openExternal'>;
+  /** Token encryption backed by the OS keychain; optional so tests can leave it out. */
+  safeStorage?: SafeStorageLike;
 }
 
 export interface AppPaths {
@@ -64,8 +67,9 @@ class StartupFailure extends Error {
 
 /** Native dialogs and notifications, which only the desktop shell offers to the API. */
 function desktopCapabilities(electron: ElectronModules, focused: () => BrowserWindow | null, log: Log): DesktopCapabilities {
-  const { dialog, Notification } = electron;
+  const { dialog, Notification, safeStorage } = electron;
   return {
+    ...(safeStorage ? { safeStorage } : {}),
     ...(dialog.showOpenDialog
       ? {
           chooseFile: async () => {

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell } from 'electron';
 import { launchDesktopApp } from './lifecycle';
 
 // Bundled to dist/electron/main.cjs: the preload sits beside it, the renderer in dist/renderer.
 const appRoot = path.resolve(__dirname, '..', '..');
 
 void launchDesktopApp(
-  { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell },
+  { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell },
   { appRoot, rendererDir: path.join(appRoot, 'dist', 'renderer'), preloadPath: path.join(__dirname, 'preload.cjs') },
   process.argv,
   process.env,

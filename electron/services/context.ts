@@ -1,3 +1,4 @@
+import type { SafeStorageLike } from './secrets';
 import { openStore, type OpenStoreOptions, type Store } from './db/store';
 import { JobRegistry } from './jobs';
 import type { LocalReceiver } from './receiver/localReceiver';
@@ -10,6 +11,8 @@ export const APP_VERSION: string = process.env.RELAIS_VERSION ?? '0.1.0';
 export interface DesktopCapabilities {
   chooseFile?(purpose: 'webhookArchive'): Promise<string | null>;
   notify?(title: string, body: string): void;
+  /** Electron's safeStorage (OS keychain / DPAPI / libsecret): the desktop app's token encryption. */
+  safeStorage?: SafeStorageLike;
 }
 
 /** Everything a handler may use. Built once per process; it owns the single writer. */

@@ -6,6 +6,7 @@ import { monitoringContract } from './contracts/monitoring';
 import { receiverContract } from './contracts/receiver';
 import { relayContract } from './contracts/relay';
 import { sendTimeContract } from './contracts/sendTime';
+import { segmentsContract } from './contracts/segments';
 import type { ContractEntries } from './contracts/types';
 
 /**
@@ -24,6 +25,7 @@ export const contract = {
   ...relayContract,
   ...receiverContract,
   ...sendTimeContract,
+  ...segmentsContract,
 } as const satisfies ContractEntries;
 
 

@@ -56,6 +56,13 @@ const IdTest = z.discriminatedUnion('op', [
   z.object({ op: z.enum(['in', 'notIn']), value: z.array(Id).min(1).max(500) }).strict(),
 ]);
 
+/** Labels (tags) of a contact: has any / all / none of the listed labels, or has none at all. */
+const LabelTest = z.discriminatedUnion('op', [
+  z.object({ op: z.enum(['hasAny', 'hasAll', 'hasNone']), value: z.array(Text).min(1).max(100) }).strict(),
+  z.object({ op: EmptyOp }).strict(),
+]);
+export type LabelTest = z.infer<typeof LabelTest>;
+
 const cond = <F extends string, S extends z.ZodRawShape>(field: F, shape: S) =>
   z.object({ type: z.literal('condition'), field: z.literal(field), ...shape }).strict();
 
@@ -64,6 +71,7 @@ export const Condition = z.discriminatedUnion('field', [
   cond('page', { test: IdTest }),
   cond('locale', { test: TextTest }),
   cond('timeZone', { test: TextTest }),
+  cond('labels', { test: LabelTest }),
   cond('consent', { channel: Channel, op: BoolOp }),
   cond('optedOut', { op: BoolOp }),
   cond('firstInboundAt', { test: NumberTest }),
@@ -75,7 +83,15 @@ export const Condition = z.discriminatedUnion('field', [
   cond('deliveredRate', { period: Period, test: NumberTest }),
   cond('seenRate', { period: Period, test: NumberTest }),
   cond('medianSeenLatency', { period: Period, test: NumberTest }),
+  /** A send answered by an inbound message before the next send, within 24 h (domain.md). */
   cond('replied', { period: Period, op: BoolOp }),
+  /**
+   * Relais receives no click events: a tap on a button or quick reply arrives as a message from
+   * the contact, so "clicked" is a send that was seen and then replied to (as above).
+   */
+  cond('clicked', { period: Period, op: BoolOp }),
+  /** Sends still unseen at the evaluation time past the stuck threshold of their campaign's kind (monitoring). */
+  cond('stuckCount', { period: Period, test: NumberTest }),
   /** Latest read time over all outbound messages. */
   cond('lastSeenAt', { test: NumberTest }),
   /** domain.md's default recurring-reception-problem rule, judged at the evaluation time. */
@@ -96,17 +112,20 @@ export type ConditionField = Condition['field'];
 export type Group = { type: 'group'; op: 'and' | 'or' | 'not'; children: RuleNode[] };
 export type RuleNode = Group | Condition;
 
-export const Group: z.ZodType<Group> = z.lazy(() =>
-  z
-    .object({
-      type: z.literal('group'),
-      /** `not` negates the AND of its children. */
-      op: z.enum(['and', 'or', 'not']),
-      children: z.array(RuleNode).min(1, 'segments.error.emptyGroup').max(200),
-    })
-    .strict(),
-);
-export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([Group, Condition]));
+const GroupObject = z
+  .object({
+    type: z.literal('group'),
+    /** `not` negates the AND of its children. */
+    op: z.enum(['and', 'or', 'not']),
+    children: z.array(z.lazy((): z.ZodType<RuleNode> => RuleNode)).min(1, 'segments.error.emptyGroup').max(200),
+  })
+  .strict();
+export const Group: z.ZodType<Group> = GroupObject;
+/**
+ * Discriminated on `type`, then (conditions) on `field`, so a bad node is reported at its own
+ * path: an unknown field at `….field`, a wrong value at `….test.value`.
+ */
+export const RuleNode: z.ZodType<RuleNode> = z.discriminatedUnion('type', [GroupObject, Condition]);
 
 export function ruleDepth(node: RuleNode): number {
   return node.type === 'condition' ? 0 : 1 + Math.max(0, ...node.children.map(ruleDepth));

@@ -40,6 +40,15 @@ const WORDS = {
     seenRate: 'whose seen rate',
     medianSeenLatency: 'whose median time from sent to seen',
     replied: { true: 'who replied', false: 'who did not reply' },
+    clicked: { true: 'who clicked (saw then answered)', false: 'who did not click (saw then answered)' },
+    stuckCount: 'whose stuck messages',
+    labels: {
+      hasAny: 'with any of the labels',
+      hasAll: 'with all of the labels',
+      hasNone: 'with none of the labels',
+      empty: 'without labels',
+      notEmpty: 'with at least one label',
+    },
     recurringProblem: { true: 'with recurring reception problems', false: 'without recurring reception problems' },
     campaign: {
       received: { true: 'who received', false: 'who did not receive' },
@@ -77,6 +86,15 @@ const WORDS = {
     seenRate: 'dont le taux de lecture',
     medianSeenLatency: 'dont le délai médian entre envoi et lecture',
     replied: { true: 'qui ont répondu', false: "qui n'ont pas répondu" },
+    clicked: { true: 'qui ont cliqué (vu puis répondu)', false: "qui n'ont pas cliqué (vu puis répondu)" },
+    stuckCount: 'dont le nombre de messages bloqués',
+    labels: {
+      hasAny: "avec l'une des étiquettes",
+      hasAll: 'avec toutes les étiquettes',
+      hasNone: "sans aucune des étiquettes",
+      empty: 'sans étiquette',
+      notEmpty: 'avec au moins une étiquette',
+    },
     recurringProblem: { true: 'avec des problèmes de réception récurrents', false: 'sans problèmes de réception récurrents' },
     campaign: {
       received: { true: 'qui ont reçu', false: "qui n'ont pas reçu" },
@@ -139,6 +157,10 @@ export function describeCondition(c: Condition, lang: RuleLanguage, lookups: Rul
       return `${w.locale} ${text(c.test)}`;
     case 'timeZone':
       return `${w.timeZone} ${text(c.test)}`;
+    case 'labels': {
+      const t = c.test;
+      return 'value' in t ? `${w.labels[t.op]} ${t.value.map((v) => quote(lang, v)).join(', ')}` : w.labels[t.op];
+    }
     case 'consent':
       return `${w.consent[yes(c.op)]} ${w.channel[c.channel]}`;
     case 'optedOut':
@@ -157,7 +179,10 @@ export function describeCondition(c: Condition, lang: RuleLanguage, lookups: Rul
     case 'medianSeenLatency':
       return `${w.medianSeenLatency} ${numeric(c.test, hours)} ${period(c.period)}`;
     case 'replied':
-      return `${w.replied[yes(c.op)]} ${period(c.period)}`;
+    case 'clicked':
+      return `${w[c.field][yes(c.op)]} ${period(c.period)}`;
+    case 'stuckCount':
+      return `${w.stuckCount} ${numeric(c.test, (n) => num(lang, n))} ${period(c.period)}`;
     case 'recurringProblem':
       return w.recurringProblem[yes(c.op)];
     case 'campaign': {

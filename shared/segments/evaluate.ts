@@ -1,4 +1,4 @@
-import { DEFAULT_RECURRING_RULE } from '../domain/monitoring';
+import { DEFAULT_RECURRING_RULE, DEFAULT_STUCK_THRESHOLDS, type CampaignKind, type StuckThresholds } from '../domain/monitoring';
 import {
   REPLY_WINDOW_MS,
   SegmentCycleError,
@@ -8,6 +8,7 @@ import {
   type RuleNode,
   type SegmentResolver,
   type SegmentRule,
+  type LabelTest,
   type TextTest,
 } from '../domain/segmentRule';
 import { isInsideStandardWindow } from '../time/window';
@@ -33,6 +34,8 @@ export interface SegmentContact {
   consentSms: boolean;
   consentEmail: boolean;
   optedOutAt: number | null;
+  /** Labels (tags); absent = none. */
+  labels?: readonly string[];
 }
 
 export interface SegmentMessage {
@@ -46,8 +49,16 @@ export interface SegmentMessage {
   variantId: number | null;
 }
 
+export interface SegmentCampaign {
+  id: number;
+  /** Absent: 'other'. */
+  kind?: CampaignKind;
+}
+
 export interface SegmentDataset {
   pages: readonly SegmentPage[];
+  /** Campaign kinds, for the stuck thresholds; a campaign not listed counts as 'other'. */
+  campaigns?: readonly SegmentCampaign[];
   contacts: readonly SegmentContact[];
   messages: readonly SegmentMessage[];
 }
@@ -57,6 +68,8 @@ export interface EvaluationContext {
   /** The evaluation time: `insideWindow` at 'now' and the recurring-problem flag use it. */
   now: number;
   resolveSegment: SegmentResolver;
+  /** Stuck thresholds per campaign kind (monitoring settings); defaults to DEFAULT_STUCK_THRESHOLDS. */
+  stuckThresholds?: StuckThresholds;
 }
 
 /** A read implies delivery (domain.md): the earlier of the two known times. */
@@ -112,14 +125,39 @@ export function median(values: readonly number[]): number | null {
   return (lo + hi) / 2;
 }
 
+export function testLabels(labels: readonly string[], test: LabelTest): boolean {
+  switch (test.op) {
+    case 'empty':
+      return labels.length === 0;
+    case 'notEmpty':
+      return labels.length > 0;
+    case 'hasAny':
+      return test.value.some((v) => labels.includes(v));
+    case 'hasAll':
+      return test.value.every((v) => labels.includes(v));
+    case 'hasNone':
+      return !test.value.some((v) => labels.includes(v));
+  }
+}
+
 interface ContactView {
   contact: SegmentContact;
   out: SegmentMessage[];
   inbound: SegmentMessage[];
 }
 
+/**
+ * domain.md: an inbound message after the send, before the next outbound message, within 24 h.
+ * The first reply in the window is compared with the next send strictly after this one (two
+ * bubbles sent the same millisecond share their reply), as monitoring does.
+ */
 function repliedTo(view: ContactView, m: SegmentMessage): boolean {
-  return view.inbound.some((i) => i.sentAt > m.sentAt && i.sentAt <= m.sentAt + REPLY_WINDOW_MS);
+  let firstIn = Infinity;
+  for (const i of view.inbound) if (i.sentAt > m.sentAt && i.sentAt <= m.sentAt + REPLY_WINDOW_MS && i.sentAt < firstIn) firstIn = i.sentAt;
+  if (firstIn === Infinity) return false;
+  let nextOut = Infinity;
+  for (const o of view.out) if (o.sentAt > m.sentAt && o.sentAt < nextOut) nextOut = o.sentAt;
+  return firstIn < nextOut;
 }
 
 /** domain.md's default rule, judged at `now` like the monitoring status (messages too recent are undecided). */
@@ -156,6 +194,10 @@ export function evaluateSegment(rule: SegmentRule, data: SegmentDataset, ctx: Ev
     if (view) (m.direction === 'out' ? view.out : view.inbound).push(m);
   }
   const staticMembers = new Map<number, Set<number>>();
+  const kindOf = new Map<number, CampaignKind>((data.campaigns ?? []).map((c) => [c.id, c.kind ?? 'other']));
+  const thresholds = ctx.stuckThresholds ?? DEFAULT_STUCK_THRESHOLDS;
+  const isStuck = (m: SegmentMessage): boolean =>
+    m.readAt === null && ctx.now - m.sentAt >= thresholds[m.campaignId === null ? 'other' : (kindOf.get(m.campaignId) ?? 'other')];
 
   const evalCondition = (c: Condition, view: ContactView, stack: readonly number[]): boolean => {
     const { contact } = view;
@@ -169,6 +211,8 @@ export function evaluateSegment(rule: SegmentRule, data: SegmentDataset, ctx: Ev
         return testText(contact.locale, c.test);
       case 'timeZone':
         return testText(contact.timeZone, c.test);
+      case 'labels':
+        return testLabels(contact.labels ?? [], c.test);
       case 'consent': {
         const given = c.channel === 'messenger' ? contact.consentMessenger : c.channel === 'sms' ? contact.consentSms : contact.consentEmail;
         return bool(c.op, given);
@@ -196,6 +240,10 @@ export function evaluateSegment(rule: SegmentRule, data: SegmentDataset, ctx: Ev
         );
       case 'replied':
         return bool(c.op, view.out.some((m) => inPeriod(m, c.period) && repliedTo(view, m)));
+      case 'clicked':
+        return bool(c.op, view.out.some((m) => inPeriod(m, c.period) && m.readAt !== null && repliedTo(view, m)));
+      case 'stuckCount':
+        return testNumber(view.out.filter((m) => inPeriod(m, c.period) && isStuck(m)).length, c.test);
       case 'lastSeenAt': {
         const reads = view.out.flatMap((m) => (m.readAt === null ? [] : [m.readAt]));
         return testNumber(reads.length === 0 ? null : Math.max(...reads), c.test);

@@ -5,6 +5,7 @@ import { monitoringHandlers } from '../monitoringApi/handlers';
 import { receiverHandlers } from '../receiver/api';
 import { relayHandlers } from '../relay/api';
 import { sendTimeHandlers } from '../sendTime/api';
+import { segmentsHandlers } from '../segments/api';
 import type { HandlerTable } from './types';
 
 export type { Handler, HandlerTable, HandlersFor } from './types';
@@ -18,4 +19,5 @@ export const handlers: HandlerTable = {
   ...relayHandlers,
   ...receiverHandlers,
   ...sendTimeHandlers,
+  ...segmentsHandlers,
 };

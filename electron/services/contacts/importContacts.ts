@@ -99,6 +99,9 @@ export function importContactsCsv(db: Database, opts: { file: string; workspaceI
   const update = db.prepare(
     `UPDATE contacts SET name = coalesce(?, name), phone = ?, email = ?, consent_sms = ?, consent_email = ?, opted_out_at = ? WHERE id = ?`,
   );
+  // Optional `labels` column: tags separated by ";" or "|", replacing the contact's labels.
+  const clearLabels = db.prepare('DELETE FROM contact_labels WHERE contact_ref = ?');
+  const addLabel = db.prepare('INSERT OR IGNORE INTO contact_labels (contact_ref, label) VALUES (?, ?)');
   const summary: ContactImportSummary = { rows: 0, updated: 0, created: 0, problems: 0, problemReport: [] };
   const problem = (p: ContactRowProblem) => {
     summary.problems++;
@@ -154,6 +157,14 @@ export function importContactsCsv(db: Database, opts: { file: string; workspaceI
         summary.created++;
       } else summary.updated++;
       update.run(get('name') || null, get('phone') || null, email, sms ? 1 : 0, mail ? 1 : 0, optOut, row.id);
+      const labelsAt = header.indexOf('labels');
+      if (labelsAt >= 0) {
+        clearLabels.run(row.id);
+        for (const label of fields[labelsAt]!.split(/[;|]/)) {
+          const l = label.trim().slice(0, 200);
+          if (l) addLabel.run(row.id, l);
+        }
+      }
     }
   })();
   return summary;

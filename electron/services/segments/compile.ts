@@ -1,4 +1,4 @@
-import { DEFAULT_RECURRING_RULE } from '../../../shared/domain/monitoring';
+import { DEFAULT_RECURRING_RULE, DEFAULT_STUCK_THRESHOLDS, type StuckThresholds } from '../../../shared/domain/monitoring';
 import {
   REPLY_WINDOW_MS,
   SegmentCycleError,
@@ -8,9 +8,12 @@ import {
   type RuleNode,
   type SegmentResolver,
   type SegmentRule,
+  type LabelTest,
+  type Period,
   type TextTest,
 } from '../../../shared/domain/segmentRule';
 import { STANDARD_WINDOW_MS } from '../../../shared/time/window';
+import { replied as repliedSql } from '../monitoring/sql';
 
 /**
  * Segment rule → one parameterised SQL query returning the member contact ids.
@@ -20,6 +23,11 @@ import { STANDARD_WINDOW_MS } from '../../../shared/time/window';
  * (`coalesce(…, 0)`), so NOT stays a true complement despite SQL NULLs, matching the reference
  * evaluator in shared/segments/evaluate.ts. Behaviour conditions are correlated subqueries that
  * seek `monitoring_messages_thread (contact_ref, direction, sent_at)` per contact.
+ *
+ * With `aggregates` (the contacts' `seg_*` totals brought up to date, see stats.ts), a
+ * behaviour condition reads the contact's totals whenever its period covers all of the
+ * contact's sends (always true for an all-time period, and for contacts without sends): the
+ * totals then equal the period's figures exactly, and the subquery runs only for the others.
  */
 
 export interface CompiledSegment {
@@ -31,6 +39,11 @@ export interface CompileContext {
   workspaceId: number;
   now: number;
   resolveSegment: SegmentResolver;
+  /** Read the contacts' `seg_*` totals where they answer exactly; the caller refreshed them. */
+  aggregates?: boolean;
+  /** First and last outbound send of the store: a period covering both needs no per-contact test. */
+  sentRange?: { min: number; max: number } | null;
+  stuckThresholds?: StuckThresholds;
 }
 
 const CONTACT_COLUMN = {
@@ -46,8 +59,11 @@ const COMPARE = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as
 
 const OUT_OF_CONTACT = "m.contact_ref = c.id AND m.direction = 'out'";
 const EFFECTIVE_DELIVERED = 'coalesce(min(m.delivered_at, m.read_at), m.delivered_at, m.read_at)';
-const REPLIED = `EXISTS (SELECT 1 FROM messages i WHERE i.contact_ref = m.contact_ref AND i.direction = 'in'
-  AND i.sent_at > m.sent_at AND i.sent_at <= m.sent_at + ${REPLY_WINDOW_MS})`;
+/** domain.md's replied (before the next send, within 24 h): the monitoring fragment. */
+const REPLIED = repliedSql('m', String(REPLY_WINDOW_MS));
+
+/** Conditions whose SQL is never NULL (EXISTS, IS NULL tests, non-null columns, CASE over such). */
+const NEVER_NULL = new Set<Condition['field']>(['page', 'consent', 'optedOut', 'insideWindow', 'replied', 'clicked', 'recurringProblem', 'campaign', 'segment', 'labels']);
 
 class Builder {
   readonly params: unknown[] = [];
@@ -82,13 +98,37 @@ class Builder {
     return `${OUT_OF_CONTACT} AND m.sent_at >= ${this.p(p.from)} AND m.sent_at < ${this.p(p.to)}`;
   }
 
+  /**
+   * The contact's totals when the period covers every send of the contact, else the subquery.
+   * `aggregate` reads the stats row `s` (absent = no sends, handled by coalesce in the callers).
+   */
+  behaviour(p: Period, aggregate: string, subquery: () => string): string {
+    if (!this.ctx.aggregates) return subquery();
+    const range = this.ctx.sentRange;
+    if (range === null || (range && p.from <= range.min && p.to > range.max)) return aggregate;
+    // Placeholders are numbered in text order: the CASE's before the subquery's.
+    const covers = `c.seg_out_count = 0 OR (c.seg_first_out_at >= ${this.p(p.from)} AND c.seg_last_out_at < ${this.p(p.to)})`;
+    return `CASE WHEN ${covers} THEN ${aggregate} ELSE (${subquery()}) END`;
+  }
+
+  labels(test: LabelTest): string {
+    const any = 'SELECT 1 FROM contact_labels l WHERE l.contact_ref = c.id';
+    if (!('value' in test)) return `${test.op === 'empty' ? 'NOT ' : ''}EXISTS (${any})`;
+    const list = test.value.map((v) => this.p(v)).join(', ');
+    if (test.op === 'hasAll') {
+      return `(SELECT count(DISTINCT l.label) FROM contact_labels l WHERE l.contact_ref = c.id AND l.label IN (${list})) = ${this.p(new Set(test.value).size)}`;
+    }
+    return `${test.op === 'hasNone' ? 'NOT ' : ''}EXISTS (${any} AND l.label IN (${list}))`;
+  }
+
   /** The raw (possibly NULL) expression of a condition; `condition` wraps it into 0/1. */
   private raw(c: Condition, stack: readonly number[]): string {
     switch (c.field) {
       case 'page': {
         const t = c.test;
-        if (t.op === 'in' || t.op === 'notIn') return `c.page_ref ${t.op === 'in' ? 'IN' : 'NOT IN'} (${t.value.map((v) => this.p(v)).join(', ')})`;
-        return `c.page_ref ${COMPARE[t.op]} ${this.p(t.value)}`;
+        // +c.page_ref: scan contacts in rowid order rather than walk the page_ref index (see IN_WORKSPACE).
+        if (t.op === 'in' || t.op === 'notIn') return `+c.page_ref ${t.op === 'in' ? 'IN' : 'NOT IN'} (${t.value.map((v) => this.p(v)).join(', ')})`;
+        return `+c.page_ref ${COMPARE[t.op]} ${this.p(t.value)}`;
       }
       case 'locale':
       case 'timeZone':
@@ -108,29 +148,66 @@ class Builder {
           `coalesce(c.last_inbound_at <= ${this.p(at)} AND ${this.p(at)} < c.last_inbound_at + ${STANDARD_WINDOW_MS}, 0)`,
         );
       }
+      case 'labels':
+        return this.labels(c.test);
       case 'messagesReceived':
-        return this.numberTest(`SELECT count(*) FROM messages m WHERE ${this.period(c.period)}`, c.test);
+        return this.numberTest(
+          this.behaviour(c.period, 'c.seg_out_count', () => `SELECT count(*) FROM messages m WHERE ${this.period(c.period)}`),
+          c.test,
+        );
       case 'deliveredRate':
       case 'seenRate': {
         const ok = c.field === 'seenRate' ? 'm.read_at IS NOT NULL' : `${EFFECTIVE_DELIVERED} IS NOT NULL`;
+        const total = c.field === 'seenRate' ? 'c.seg_seen_count' : 'c.seg_delivered_count';
         return this.numberTest(
-          `SELECT 1.0 * count(*) FILTER (WHERE ${ok}) / nullif(count(*), 0) FROM messages m WHERE ${this.period(c.period)}`,
+          this.behaviour(
+            c.period,
+            `1.0 * ${total} / nullif(c.seg_out_count, 0)`,
+            () => `SELECT 1.0 * count(*) FILTER (WHERE ${ok}) / nullif(count(*), 0) FROM messages m WHERE ${this.period(c.period)}`,
+          ),
           c.test,
         );
       }
       case 'medianSeenLatency':
         // Middle row(s) of the sorted latencies: one for an odd count, the two middle ones averaged otherwise.
         return this.numberTest(
-          `SELECT avg(l.v) FROM (SELECT m.read_at - m.sent_at AS v,
+          this.behaviour(
+            c.period,
+            'c.seg_median_seen_latency',
+            () => `SELECT avg(l.v) FROM (SELECT m.read_at - m.sent_at AS v,
              row_number() OVER (ORDER BY m.read_at - m.sent_at) AS rn, count(*) OVER () AS n
              FROM messages m WHERE ${this.period(c.period)} AND m.read_at IS NOT NULL) l
            WHERE l.rn IN ((l.n + 1) / 2, (l.n + 2) / 2)`,
+          ),
           c.test,
         );
       case 'replied':
-        return this.bool(c.op, `EXISTS (SELECT 1 FROM messages m WHERE ${this.period(c.period)} AND ${REPLIED})`);
+      case 'clicked': {
+        const seen = c.field === 'clicked' ? ' AND m.read_at IS NOT NULL' : '';
+        const total = c.field === 'clicked' ? 'c.seg_clicked_count' : 'c.seg_replied_count';
+        return this.bool(
+          c.op,
+          this.behaviour(c.period, `coalesce(${total}, 0) > 0`, () => `EXISTS (SELECT 1 FROM messages m WHERE ${this.period(c.period)}${seen} AND ${REPLIED})`),
+        );
+      }
+      case 'stuckCount': {
+        const t = this.ctx.stuckThresholds ?? DEFAULT_STUCK_THRESHOLDS;
+        // Placeholders are numbered in text order: build the fragments in that order.
+        const period = this.period(c.period);
+        const now = this.p(this.ctx.now);
+        const threshold = `CASE coalesce(cp.kind, 'other') WHEN 'flash_promo' THEN ${this.p(t.flash_promo)} WHEN 'notice' THEN ${this.p(t.notice)}
+          WHEN 'newsletter' THEN ${this.p(t.newsletter)} ELSE ${this.p(t.other)} END`;
+        return this.numberTest(
+          `SELECT count(*) FROM messages m LEFT JOIN campaigns cp ON cp.id = m.campaign_id
+           WHERE ${period} AND m.read_at IS NULL AND ${now} - m.sent_at >= ${threshold}`,
+          c.test,
+        );
+      }
       case 'lastSeenAt':
-        return this.numberTest(`SELECT max(m.read_at) FROM messages m WHERE ${OUT_OF_CONTACT}`, c.test);
+        return this.numberTest(
+          this.ctx.aggregates ? 'c.seg_last_seen_at' : `SELECT max(m.read_at) FROM messages m WHERE ${OUT_OF_CONTACT}`,
+          c.test,
+        );
       case 'recurringProblem':
         return this.bool(c.op, this.recurring());
       case 'campaign': {
@@ -164,7 +241,9 @@ class Builder {
   }
 
   condition(c: Condition, stack: readonly number[]): string {
-    return `coalesce((${this.raw(c, stack)}), 0)`;
+    const raw = this.raw(c, stack);
+    // Comparisons of a possibly unknown value need the 0; the others are 0/1 already.
+    return NEVER_NULL.has(c.field) ? `(${raw})` : `coalesce((${raw}), 0)`;
   }
 
   node(node: RuleNode, stack: readonly number[]): string {
@@ -180,14 +259,23 @@ class Builder {
 export function compileSegment(rule: SegmentRule, ctx: CompileContext): CompiledSegment {
   const b = new Builder(ctx);
   const where = b.node(rule.root, []);
-  const sql = `SELECT c.id FROM contacts c JOIN pages p ON p.id = c.page_ref
-    WHERE p.workspace_id = ? AND ${where} ORDER BY c.id`;
+  const sql = `SELECT c.id FROM ${segmentFrom(ctx)} WHERE ${IN_WORKSPACE} AND ${where} ORDER BY c.id`;
   return { sql, params: [ctx.workspaceId, ...b.params] };
 }
 
-/** The same predicate wrapped for callers that add their own columns or counts. */
+/** The FROM clause the filter below expects: contacts `c` (one table scanned; join Pages for their names when needed). */
+export function segmentFrom(_ctx?: Pick<CompileContext, 'aggregates'>): string {
+  return 'contacts c';
+}
+
+/** The workspace's contacts: its Pages, looked up once, then one scan of contacts. */
+// The unary + keeps SQLite from walking the page_ref index (a table lookup per contact): a
+// scan of contacts in rowid order is several times faster for a count over the workspace.
+const IN_WORKSPACE = '+c.page_ref IN (SELECT id FROM pages WHERE workspace_id = ?)';
+
+/** The same predicate wrapped for callers that add their own columns or counts (FROM `SEGMENT_FROM`). */
 export function compileSegmentFilter(rule: SegmentRule, ctx: CompileContext): CompiledSegment {
   const b = new Builder(ctx);
   const where = b.node(rule.root, []);
-  return { sql: `p.workspace_id = ? AND ${where}`, params: [ctx.workspaceId, ...b.params] };
+  return { sql: `${IN_WORKSPACE} AND ${where}`, params: [ctx.workspaceId, ...b.params] };
 }

@@ -2,6 +2,7 @@ import { importsEn } from './features/imports';
 import { experimentsEn } from './features/experiments';
 import { receiversEn } from './features/receivers';
 import { monitoringEn } from './features/monitoring';
+import { segmentsEn } from './features/segments';
 
 /**
  * English catalog: the source of the key set. `fr.ts` must have exactly the same
@@ -112,6 +113,7 @@ export const en = {
   ...experimentsEn,
   ...receiversEn,
   ...monitoringEn,
+  ...segmentsEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { importsFr } from './features/imports';
 import { experimentsFr } from './features/experiments';
 import { receiversFr } from './features/receivers';
 import { monitoringFr } from './features/monitoring';
+import { segmentsFr } from './features/segments';
 
 const coreFr: Record<CoreKey, string> = {
   'app.name': 'Relais',
@@ -108,4 +109,5 @@ export const fr: Record<MessageKey, string> = {
   ...experimentsFr,
   ...receiversFr,
   ...monitoringFr,
+  ...segmentsFr,
 };

@@ -4,6 +4,7 @@ import { AboutPage } from './AboutPage';
 import { DashboardPage } from './DashboardPage';
 import { ExperimentsPage } from './ExperimentsPage';
 import { ImportPage } from './ImportPage';
+import { SegmentsPage } from './SegmentsPage';
 import { SettingsPage } from './SettingsPage';
 import { WorkspacesPage } from './WorkspacesPage';
 
@@ -22,6 +23,7 @@ export const pageRegistry: PageEntry[] = [
   { id: 'workspaces', navKey: 'nav.workspaces', component: WorkspacesPage, needsWorkspace: false },
   { id: 'import', navKey: 'nav.import', component: ImportPage, needsWorkspace: true },
   { id: 'experiments', navKey: 'nav.experiments', component: ExperimentsPage, needsWorkspace: true },
+  { id: 'segments', navKey: 'nav.segments', component: SegmentsPage, needsWorkspace: true },
   { id: 'settings', navKey: 'nav.settings', component: SettingsPage, needsWorkspace: true },
   { id: 'about', navKey: 'nav.about', component: AboutPage, needsWorkspace: false },
 ];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SegmentRule, type Condition, type RuleNode, type SegmentDefinition } from '../../../shared/domain/segmentRule';
 import type { SegmentContact, SegmentMessage } from '../../../shared/segments/evaluate';
-import { bothMembers, freshDb, insertDataset, type TestDataset } from './dataset';
+import { allMembers, freshDb, insertDataset, type TestDataset } from './dataset';
 
 /**
  * The SQL compiler against the in-memory reference evaluator: random rules (depth ≤ 4) over
@@ -14,9 +14,10 @@ const HOUR = 3_600_000;
 const T0 = 1_700_000_000_000;
 const LOCALES = ['fr_CA', 'en_US', 'fr_FR'];
 const ZONES = ['America/Toronto', 'Europe/Paris'];
+const LABELS = ['vip', 'promo', 'late'];
 const RATES = [0, 0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1];
 const RULES_PER_DATASET = 10;
-const DATASETS = 400;
+const DATASETS = 200;
 
 const hourTime = (maxHours: number) =>
   fc.tuple(fc.integer({ min: 0, max: maxHours }), fc.constantFrom(0, 0, 0, 1, -1)).map(([h, nudge]) => T0 + h * HOUR + nudge);
@@ -34,13 +35,14 @@ const contactArb = (id: number, pageCount: number): fc.Arbitrary<SegmentContact>
       consentSms: fc.boolean(),
       consentEmail: fc.boolean(),
       optedOutAt: nullable(hourTime(240)),
+      labels: fc.uniqueArray(fc.constantFrom(...LABELS), { maxLength: 3 }),
     })
     .map((c) => ({ id, ...c }));
 
 const CAMPAIGNS = [
-  { id: 1, workspaceId: 1, variantIds: [1, 2] },
-  { id: 2, workspaceId: 1, variantIds: [3, 4] },
-  { id: 3, workspaceId: 2, variantIds: [5] },
+  { id: 1, workspaceId: 1, kind: 'flash_promo' as const, variantIds: [1, 2] },
+  { id: 2, workspaceId: 1, kind: 'notice' as const, variantIds: [3, 4] },
+  { id: 3, workspaceId: 2, kind: 'newsletter' as const, variantIds: [5] },
 ];
 
 const messageArb = (contactCount: number) =>
@@ -90,9 +92,15 @@ const datasetArb: fc.Arbitrary<TestDataset> = fc
       }));
   });
 
-const periodArb = fc
-  .tuple(fc.integer({ min: -10, max: 240 }), fc.integer({ min: 1, max: 260 }))
-  .map(([from, len]) => ({ from: T0 + from * HOUR, to: T0 + (from + len) * HOUR }));
+/** Random periods, and all-time ones (which the per-contact totals answer for every contact). */
+const periodArb = fc.oneof(
+  fc.tuple(fc.integer({ min: -10, max: 240 }), fc.integer({ min: 1, max: 260 })).map(([from, len]) => ({ from: T0 + from * HOUR, to: T0 + (from + len) * HOUR })),
+  fc.constant({ from: 0, to: T0 + 10_000 * HOUR }),
+);
+const labelTestArb = fc.oneof(
+  fc.record({ op: fc.constantFrom('hasAny' as const, 'hasAll' as const, 'hasNone' as const), value: fc.uniqueArray(fc.constantFrom(...LABELS), { minLength: 1 }) }),
+  fc.record({ op: fc.constantFrom('empty' as const, 'notEmpty' as const) }),
+);
 const boolOp = fc.constantFrom<'isTrue' | 'isFalse'>('isTrue', 'isFalse');
 
 const numberTestArb = (values: fc.Arbitrary<number>) =>
@@ -127,7 +135,9 @@ const conditionArb = (segmentIds: readonly number[]): fc.Arbitrary<Condition> =>
     c(fc.record({ field: fc.constant('messagesReceived' as const), period: periodArb, test: numberTestArb(fc.integer({ min: 0, max: 12 })) })),
     c(fc.record({ field: fc.constantFrom('deliveredRate' as const, 'seenRate' as const), period: periodArb, test: numberTestArb(fc.constantFrom(...RATES)) })),
     c(fc.record({ field: fc.constant('medianSeenLatency' as const), period: periodArb, test: numberTestArb(latencyArb) })),
-    c(fc.record({ field: fc.constant('replied' as const), period: periodArb, op: boolOp })),
+    c(fc.record({ field: fc.constantFrom('replied' as const, 'clicked' as const), period: periodArb, op: boolOp })),
+    c(fc.record({ field: fc.constant('stuckCount' as const), period: periodArb, test: numberTestArb(fc.integer({ min: 0, max: 6 })) })),
+    c(fc.record({ field: fc.constant('labels' as const), test: labelTestArb })),
     c(fc.record({ field: fc.constant('recurringProblem' as const), op: boolOp })),
     c(
       fc.record({
@@ -187,8 +197,9 @@ describe('segment SQL compiler vs in-memory evaluator', () => {
           insertDataset(db, data);
           for (const rule of [seg1, seg2, ...rules]) {
             SegmentRule.parse(rule);
-            const { sql, memory } = bothMembers(db, data, rule, ctx);
+            const { sql, aggregated, memory } = allMembers(db, data, rule, ctx);
             expect(sql).toEqual(memory);
+            expect(aggregated).toEqual(memory);
             pairs++;
             if (memory.length > 0 && memory.length < data.contacts.length) nonTrivial++;
           }

@@ -4,6 +4,14 @@ import { settings } from './002_settings';
 import { ingest } from './003_ingest';
 import { monitoring } from './004_monitoring';
 import { experiments } from './005_experiments';
+import { segments } from './006_segments';
 
 /** Ordered; a migration is never edited once released, only followed by a new one. */
-export const migrations: readonly Migration[] = [initial, settings, ingest, monitoring, experiments];
+export const migrations: readonly Migration[] = [
+  initial,
+  settings,
+  ingest,
+  monitoring,
+  experiments,
+  segments,
+];
