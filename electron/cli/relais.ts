@@ -12,7 +12,9 @@ import { relayCommand, serveWebhooksCommand } from '../services/webhooks/command
 import { alertsCommand, funnelCommand } from './monitoringCommands';
 import { demoCommand, describeImport, importCommand, simulateCommand } from './receiptsCommands';
 import { CliError, processIO, table, type CliIO } from './output';
+import { runStoCommand } from './stoCommands';
 import { runGraphSimCommand } from './graphSimCommands';
+import { runSyncCommand, syncCommandOf } from './syncCommands';
 import { runSegmentCommand } from './segmentCommands';
 import { chooseWorkspace } from './workspaceArg';
 
@@ -46,10 +48,14 @@ Commands:
                                          24/7 relay (also RELAIS_PULL_TOKEN)
   ab analyze FILE | ab plan --baseline P --mde D [--alpha A] [--power B] [--variants K]
                                          A/B test statistics
+  sto evaluate --scenario F [--seed N] [--horizon MIN] [--contacts N] [--days N]
+                                         send-time plan vs fixed/best-hour/random/oracle (simulated)
   segment list|count|export --workspace W [--rule FILE | --segment NAME] [--channel C] [--fields F] [--out FILE]
                                          saved segments, live counts, consent-filtered CSV exports
   simulate-graph --scenario F [--seed N] [--port P] [--faults JSON] [--json]
                                          serve the simulated Pages through a Graph API simulator
+  login | pages | sync [--workspace W] [--page P] [--graph-url URL]
+                                         Page history through the Graph API (relais sync --help)
 
 Options:
   --data-dir DIR   data folder (default: the OS app-data folder; or RELAIS_DATA_DIR)
@@ -123,7 +129,9 @@ export interface CliDeps {
 
 export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
   const io = deps.io ?? processIO;
+  if (argv[0] === 'sto') return runStoCommand(argv.slice(1), io);
   if (argv[0] === 'simulate-graph') return runGraphSimCommand(argv.slice(1), io);
+  if (syncCommandOf(argv)) return runSyncCommand(argv, { io, env: deps.env ?? process.env });
   if (argv[0] === 'segment') return runSegmentCommand(argv.slice(1), { io, env: deps.env ?? process.env });
   let values: Values;
   let positionals: string[];

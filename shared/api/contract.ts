@@ -7,6 +7,8 @@ import { receiverContract } from './contracts/receiver';
 import { relayContract } from './contracts/relay';
 import { sendTimeContract } from './contracts/sendTime';
 import { segmentsContract } from './contracts/segments';
+import { sendTimeAudienceContract } from './contracts/sendTimeAudience';
+import { syncContract } from './contracts/sync';
 import type { ContractEntries } from './contracts/types';
 
 /**
@@ -26,6 +28,8 @@ export const contract = {
   ...receiverContract,
   ...sendTimeContract,
   ...segmentsContract,
+  ...sendTimeAudienceContract,
+  ...syncContract,
 } as const satisfies ContractEntries;
 
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Long work (imports, demo generation, sync) runs as a job off the main thread;
  * the UI polls its progress. `done`/`total` are in the unit `unit` names.
  */
-export const JobKind = z.enum(['import', 'demo', 'relayPull', 'simulate']);
+export const JobKind = z.enum(['import', 'demo', 'relayPull', 'simulate', 'sync']);
 export const JobState = z.enum(['running', 'done', 'failed', 'cancelled']);
 
 export const JobProgress = z.object({

@@ -45,6 +45,8 @@ export const PlannedSend = z.object({
   cutByWindow: z.boolean(),
   windowClosesAt: z.number().int(),
   holdout: z.boolean(),
+  /** Sent at a random allowed minute to keep learning about untried hours (the plan's exploration share). */
+  explore: z.boolean().optional(),
 });
 export type PlannedSend = z.infer<typeof PlannedSend>;
 
@@ -73,7 +75,78 @@ export const SendPlan = z.object({
   /** Same contacts, everyone at the usual time. */
   usualTimeRate: z.number().min(0).max(1),
   holdoutShare: z.number().min(0).max(1),
+  explorationShare: z.number().min(0).max(1).optional(),
+  /** Plain-language problems the user should know about (e.g. the cap leaves contacts out, unknown time zones). */
+  warnings: z.array(z.string()).optional(),
   method: z.string(),
   assumptions: z.array(z.string()),
 });
 export type SendPlan = z.infer<typeof SendPlan>;
+
+/** A plan saved on a campaign. */
+export const SavedSendPlan = z.object({
+  planId: z.number().int().positive(),
+  workspaceId: z.number().int().positive(),
+  campaignId: z.number().int().positive(),
+  campaignName: z.string(),
+  createdAt: z.number().int(),
+  horizonMinutes: z.number().int().positive(),
+  start: z.number().int(),
+  end: z.number().int(),
+  usualHour: z.number().int().min(0).max(23),
+  scheduled: z.number().int().min(0),
+  holdout: z.number().int().min(0),
+  explore: z.number().int().min(0),
+  leftOut: z.number().int().min(0),
+  holdoutShare: z.number().min(0).max(1),
+  explorationShare: z.number().min(0).max(1),
+  predictedRate: z.number().min(0).max(1),
+  usualTimeRate: z.number().min(0).max(1),
+  method: z.string(),
+  /** What the planner was given (the plan request as JSON). */
+  inputs: z.record(z.string(), z.unknown()),
+});
+export type SavedSendPlan = z.infer<typeof SavedSendPlan>;
+
+export const SavedPlanRow = z.object({
+  contactId: z.number().int(),
+  scheduledAt: z.number().int(),
+  predicted: z.number().min(0).max(1),
+  reason: z.string(),
+  holdout: z.boolean(),
+  explore: z.boolean(),
+});
+export type SavedPlanRow = z.infer<typeof SavedPlanRow>;
+
+export const UpliftArm = z.object({
+  /** Plan rows in this arm. */
+  planned: z.number().int().min(0),
+  /** Rows with a campaign message sent to the contact. */
+  sent: z.number().int().min(0),
+  /** Sent less than H ago and not seen yet: neither seen nor unseen. */
+  pending: z.number().int().min(0),
+  /** Resolved messages: the denominator. */
+  n: z.number().int().min(0),
+  seen: z.number().int().min(0),
+  rate: z.number().min(0).max(1).nullable(),
+  low: z.number().min(0).max(1).nullable(),
+  high: z.number().min(0).max(1).nullable(),
+});
+export type UpliftArm = z.infer<typeof UpliftArm>;
+
+export const SendTimeUplift = z.object({
+  planId: z.number().int().positive(),
+  campaignId: z.number().int().positive(),
+  horizonMinutes: z.number().int().positive(),
+  status: z.enum(['not_enough_data', 'ready']),
+  /** Why the status is what it is, in plain language. */
+  detail: z.string(),
+  planned: UpliftArm,
+  holdout: UpliftArm,
+  /** planned − holdout seen-within-H rate with its 95 % interval; null without data in both arms. */
+  difference: z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable(),
+  level: z.number(),
+  method: z.string(),
+  assumptions: z.array(z.string()),
+});
+export type SendTimeUplift = z.infer<typeof SendTimeUplift>;

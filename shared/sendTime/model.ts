@@ -1,6 +1,7 @@
 import { CELLS, type SendTimeCell, type SendTimeReason } from '../domain/sendTime';
 import { zonedParts } from '../time/zones';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
+import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 
 /** One contact's history as the model reads it (UTC ms). */
 export interface ContactHistory {
@@ -20,6 +21,14 @@ export interface FitOptions {
   asOf: number;
   /** A read or a delivery this long after the previous stage is not driven by the send (default 60 min). */
   lateMinutes?: number;
+  /** Inbound within this long after a Page message was sent or read is a reply; a Page message this soon after an inbound one is a conversation (default 60). */
+  conversationMinutes?: number;
+  /** Count late deliveries and late reads as signs of presence (default false: their timing is censored by the send, see the assumptions). */
+  lateSignals?: boolean;
+  /** How a contact's reachability shape is pooled: latent audience rhythms (default) or a blend with the audience's profile. */
+  shape?: 'rhythms' | 'blend';
+  /** Number of latent rhythms (default 12). */
+  rhythmClasses?: number;
 }
 
 export interface ContactModel {
@@ -49,6 +58,8 @@ export interface SendTimeModel {
   /** Exponent applied to the reachability lift, fitted on past sends. */
   liftExponent: number;
   contacts: ReadonlyMap<number, ContactModel>;
+  /** The audience's latent rhythms (null with the blend shape). */
+  rhythms: RhythmMixture | null;
   method: string;
   assumptions: string[];
 }
@@ -59,11 +70,48 @@ const ACTIVITY_PRIOR_EVENTS = 10;
 const OTHER_CELL_WEIGHT = 0.5;
 /** A Page needs this many contacts with sends to get its own prior rather than the workspace's. */
 const MIN_CONTACTS_FOR_PAGE_PRIOR = 30;
+/** Contacts sampled to fit the latent rhythms. */
+const RHYTHM_FIT_CONTACTS = 4000;
+const MIN_CONTACTS_FOR_RHYTHMS = 1000;
+/** Inbound messages this close to the previous one kept are one burst: one sign of presence. */
+const BURST_MS = 10 * 60_000;
+
+/** First index i with sorted[i] >= t. */
+function lowerBound(sorted: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 const LIFT_EXPONENTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 
+const QUARTER_MS = 15 * 60_000;
+const cellCache = new Map<string, Map<number, number>>();
+
+/**
+ * Local weekday × hour of an instant. Every zone's offset and every DST change falls on a
+ * quarter hour, so the answer is constant within a UTC quarter hour and cached per quarter
+ * (Intl is slow, and a workspace's history asks for the same quarters over and over).
+ */
 export function cellOf(utcMs: number, zone: string): number {
-  const p = zonedParts(utcMs, zone);
-  return p.weekday * 24 + p.hour;
+  let byQuarter = cellCache.get(zone);
+  if (!byQuarter) {
+    byQuarter = new Map();
+    cellCache.set(zone, byQuarter);
+  }
+  const q = Math.floor(utcMs / QUARTER_MS);
+  let cell = byQuarter.get(q);
+  if (cell === undefined) {
+    const p = zonedParts(q * QUARTER_MS, zone);
+    cell = p.weekday * 24 + p.hour;
+    if (byQuarter.size > 500_000) byQuarter.clear();
+    byQuarter.set(q, cell);
+  }
+  return cell;
 }
 
 /** Circular ±1 hour smoothing: sparse hour counts say "around 19:00", not "exactly 19:00". */
@@ -123,16 +171,36 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const lateMs = (options.lateMinutes ?? 60) * 60_000;
   const Hms = H * 60_000;
 
+  const replyMs = (options.conversationMinutes ?? 60) * 60_000;
+  const useLate = options.lateSignals ?? false;
   const prepared: Prepared[] = histories.map((h) => {
     const activityCells: number[] = [];
     const sendCells: number[] = [];
     const sendSeen: boolean[] = [];
-    for (const t of h.inbound) activityCells.push(cellOf(t, h.zone));
+    const inbound = [...h.inbound].sort((a, b) => a - b);
+    // Moments the Page's own messages made the person look: a message seen then, and anything written soon after, is caused by the send.
+    const prompted = h.outbound.flatMap((m) => (m.readAt !== null ? [m.sentAt, m.readAt] : [m.sentAt])).sort((a, b) => a - b);
+    let j = 0;
+    let lastKept = -Infinity;
+    for (const t of inbound) {
+      while (j < prompted.length && (prompted[j] as number) <= t) j++;
+      const lastPrompt = j > 0 ? (prompted[j - 1] as number) : -Infinity;
+      // A reply to the Page, or the next line of the same burst, says nothing new about when the person is around.
+      if (t - lastPrompt <= replyMs || t - lastKept <= BURST_MS) continue;
+      activityCells.push(cellOf(t, h.zone));
+      lastKept = t;
+    }
     for (const m of h.outbound) {
-      if (m.deliveredAt !== null && m.deliveredAt - m.sentAt > lateMs) activityCells.push(cellOf(m.deliveredAt, h.zone));
-      const after = m.deliveredAt ?? m.sentAt;
-      if (m.readAt !== null && m.readAt - after > lateMs) activityCells.push(cellOf(m.readAt, h.zone));
+      if (useLate) {
+        if (m.deliveredAt !== null && m.deliveredAt - m.sentAt > lateMs) activityCells.push(cellOf(m.deliveredAt, h.zone));
+        const after = m.deliveredAt ?? m.sentAt;
+        if (m.readAt !== null && m.readAt - after > lateMs) activityCells.push(cellOf(m.readAt, h.zone));
+      }
       if (m.sentAt + Hms > options.asOf) continue;
+      // The Page answering someone mid-conversation is read because they are in the thread, not because of the hour.
+      const k = lowerBound(inbound, m.sentAt);
+      const previousInbound = k > 0 ? (inbound[k - 1] as number) : -Infinity;
+      if (m.sentAt - previousInbound <= replyMs) continue;
       sendCells.push(cellOf(m.sentAt, h.zone));
       sendSeen.push(m.readAt !== null && m.readAt - m.sentAt <= Hms);
     }
@@ -158,8 +226,33 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   }
   for (const [page, list] of byPage) if (list.length >= MIN_CONTACTS_FOR_PAGE_PRIOR) pagePriors.set(page, fitBetaPrior(list));
 
-  // Each contact's lift: own hour-of-day activity blended with the workspace's week.
+  const shape = options.shape ?? 'rhythms';
+  let rhythms: RhythmMixture | null = null;
+  const events = shape === 'rhythms' ? prepared.map((p) => p.activityCells.map(binOfCell)) : [];
+  const withEvents = events.filter((e) => e.length > 0);
+  // Too few contacts with events cannot tell rhythms apart: the blend with the audience's profile is safer.
+  if (withEvents.length >= MIN_CONTACTS_FOR_RHYTHMS) {
+    // The rhythms are audience-level: a deterministic sample of contacts with events is enough to fit them.
+    const stride = Math.max(1, Math.floor(withEvents.length / RHYTHM_FIT_CONTACTS));
+    rhythms = fitRhythms(
+      withEvents.filter((_, i) => i % stride === 0),
+      { classes: options.rhythmClasses ?? 12 },
+    );
+  }
+  const liftByBins = new Map<string, Float64Array>();
+  // Each contact's lift: its posterior mix of the audience's rhythms, or its own hour-of-day activity blended with the workspace's week.
   const lifts = prepared.map((p) => {
+    if (rhythms) {
+      // Contacts with the same presence bins (often none) share one lift.
+      const bins = p.activityCells.map(binOfCell).sort((a, b) => a - b);
+      const key = bins.join(',');
+      let lift = liftByBins.get(key);
+      if (!lift) {
+        lift = normalizeMeanOne(horizonAverage(smooth(contactDensity(rhythms, bins)), H));
+        liftByBins.set(key, lift);
+      }
+      return lift;
+    }
     const n = p.activityCells.length;
     const own = new Float64Array(24);
     for (const c of p.activityCells) own[c % 24] = (own[c % 24] as number) + 1;
@@ -241,15 +334,22 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     pagePriors,
     liftExponent,
     contacts,
-    method: 'beta-binomial-empirical-bayes+reachability-lift',
+    rhythms,
+    method: rhythms ? 'beta-binomial-empirical-bayes+latent-rhythms' : 'beta-binomial-empirical-bayes+reachability-lift',
     assumptions: [
       `Seen within H means read_at − sent_at ≤ ${H} min; messages sent less than H before ${new Date(options.asOf).toISOString()} are pending and left out.`,
       'Level: each contact’s rate is a Beta posterior whose prior is fitted by the method of moments over contacts of its Page (30+ contacts with sends) or else of the workspace.',
-      'Shape: reachability by local hour comes from signals the send schedule does not cause — inbound messages, reads more than 60 min after delivery, deliveries more than 60 min after sending — pooled over weekdays for a contact and blended with the workspace’s hour-of-week profile (10 pseudo-events).',
+      `Presence: inbound messages the send schedule did not cause — a message written within ${options.conversationMinutes ?? 60} min after a Page message was sent or read is a reply, and lines within 10 min of the previous one are one burst; Page messages sent within ${options.conversationMinutes ?? 60} min of an inbound one are conversation and do not count as sends.`,
+      useLate
+        ? 'Reads more than 60 min after delivery and deliveries more than 60 min after sending also count as presence.'
+        : 'Late reads and late deliveries are not used as presence: a read after the first hour lands at the first session after the cut, so its hour is pushed towards the hours just after the usual send time.',
+      rhythms
+        ? `Shape: ${rhythms.weights.length} audience rhythms (weekday/weekend × hour) fitted by EM on the presence events of up to ${RHYTHM_FIT_CONTACTS} contacts; each contact’s profile is its posterior mix of them (contact → rhythm group → audience), so three evening messages are enough to be placed among evening people.`
+        : `Shape: the contact’s presence by local hour, pooled over weekdays and blended with the workspace’s hour-of-week profile (10 pseudo-events); fewer than ${MIN_CONTACTS_FOR_RHYTHMS} contacts had presence events, too few to fit audience rhythms.`,
       `The lift moves a contact’s rate from the cells it was sent at to other cells on the odds scale, with exponent ${liftExponent} chosen by likelihood on past sends (0 means the signals did not predict outcomes).`,
       'A cell’s evidence is the prior strength, plus its own sends, plus half of the contact’s sends elsewhere (they inform it only through the lift); the interval is the 90 % Beta interval on that evidence.',
       'Buckets are local weekday × hour in the contact’s zone, else the Page’s, else the workspace’s, across DST changes.',
-      'Segment-level pooling is not modelled; contacts with no history get their Page’s or the workspace’s rate and profile.',
+      'Contacts with no history get their Page’s or the workspace’s rate and the audience’s profile.',
     ],
   };
 }

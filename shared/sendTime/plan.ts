@@ -14,7 +14,11 @@ export interface PlanContact {
   reason: SendTimeReason;
   /** Predicted chance of seen within H for a send in the contact's local hour-of-week cell. */
   estimate: (cell: number) => { rate: number; low: number; high: number };
+  /** The same rate without its interval (cheaper); the planner compares cells with it. */
+  rate?: (cell: number) => number;
 }
+
+const rateOf = (c: PlanContact, cell: number): number => (c.rate ? c.rate(cell) : c.estimate(cell).rate);
 
 export interface QuietHours {
   /** Local hour quiet time starts (inclusive) and ends (exclusive); start > end wraps past midnight. */
@@ -37,6 +41,8 @@ export interface PlanOptions {
   /** Share of scheduled contacts held out at the usual time (default 0.1). */
   holdoutShare?: number;
   holdoutSeed?: string;
+  /** Share of the non-holdout contacts sent at a random allowed minute, to keep learning (default 0). */
+  explorationShare?: number;
   method?: string;
   assumptions?: readonly string[];
 }
@@ -52,6 +58,17 @@ export function hashUnit(seed: string, key: string): number {
   return h / 0x1_0000_0000;
 }
 
+/** FNV-1a followed by MurmurHash3's finaliser: sequential keys (psid-1, psid-2, …) spread evenly, independently of `hashUnit`. */
+export function mixedUnit(seed: string, key: string): number {
+  let h = Math.round(hashUnit(seed, key) * 0x1_0000_0000) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 0x1_0000_0000;
+}
+
 export function isQuietHour(hour: number, quiet: QuietHours | null | undefined): boolean {
   if (!quiet || quiet.startHour === quiet.endHour) return false;
   return quiet.startHour < quiet.endHour ? hour >= quiet.startHour && hour < quiet.endHour : hour >= quiet.startHour || hour < quiet.endHour;
@@ -60,6 +77,8 @@ export function isQuietHour(hour: number, quiet: QuietHours | null | undefined):
 interface ZoneGrid {
   cells: Int16Array;
   quiet: Uint8Array;
+  /** For each minute, the first later minute in another cell (cell and quiet flag are constant in between). */
+  nextChange: Int32Array;
 }
 
 export class SendPlanError extends Error {}
@@ -86,6 +105,8 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   if (contacts.length === 0) throw new SendPlanError('The audience is empty.');
   const holdoutShare = options.holdoutShare ?? 0.1;
   if (!(holdoutShare >= 0 && holdoutShare <= 1)) throw new SendPlanError('The holdout share must be between 0 and 1.');
+  const explorationShare = options.explorationShare ?? 0;
+  if (!(explorationShare >= 0 && explorationShare <= 1)) throw new SendPlanError('The exploration share must be between 0 and 1.');
   const cap = options.perMinuteCap ?? null;
   if (cap !== null && !(Number.isInteger(cap) && cap > 0)) throw new SendPlanError('The per-minute cap must be a positive whole number.');
   const first = Math.ceil(start / MINUTE_MS) * MINUTE_MS;
@@ -97,12 +118,13 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   const gridOf = (zone: string): ZoneGrid => {
     let g = grids.get(zone);
     if (!g) {
-      g = { cells: new Int16Array(minutes), quiet: new Uint8Array(minutes) };
+      g = { cells: new Int16Array(minutes), quiet: new Uint8Array(minutes), nextChange: new Int32Array(minutes) };
       for (let i = 0; i < minutes; i++) {
         const p = zonedParts(first + i * MINUTE_MS, zone);
         g.cells[i] = p.weekday * 24 + p.hour;
         g.quiet[i] = isQuietHour(p.hour, options.quietHours) ? 1 : 0;
       }
+      for (let i = minutes - 1; i >= 0; i--) g.nextChange[i] = i + 1 < minutes && g.cells[i + 1] === g.cells[i] ? (g.nextChange[i + 1] as number) : i + 1;
       grids.set(zone, g);
     }
     return g;
@@ -116,6 +138,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     hi: number;
     allowed: number;
     holdout: boolean;
+    explore: boolean;
     closes: number;
     cut: boolean;
     fixedIndex: number;
@@ -145,12 +168,17 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     let allowed = 0;
     let bestIn = -1;
     let fixedIndex = -1;
-    for (let i = lo; i < hi; i++) {
-      if (grid.quiet[i]) continue;
-      allowed++;
-      const r = c.estimate(grid.cells[i] as number).rate;
-      if (r > bestIn) bestIn = r;
-      if (fixedIndex < 0 || Math.abs(i - usualIndex) < Math.abs(fixedIndex - usualIndex)) fixedIndex = i;
+    // Walk runs of one cell: rate and quiet flag are constant inside each.
+    for (let i = lo; i < hi; ) {
+      const stop = Math.min(hi, grid.nextChange[i] as number);
+      if (!grid.quiet[i]) {
+        allowed += stop - i;
+        const r = rateOf(c, grid.cells[i] as number);
+        if (r > bestIn) bestIn = r;
+        const near = Math.min(stop - 1, Math.max(i, usualIndex));
+        if (fixedIndex < 0 || Math.abs(near - usualIndex) < Math.abs(fixedIndex - usualIndex)) fixedIndex = near;
+      }
+      i = stop;
     }
     if (allowed === 0) {
       leftOut.push({ contactId: c.contactId, psid: c.psid, reason: 'quiet_hours', detail: 'Every open minute falls in the contact’s local quiet hours.' });
@@ -158,11 +186,12 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     }
     // Would the contact have done better after its window closes? Then the plan was cut by it.
     let cut = false;
-    for (let i = hi; i < minutes && !cut; i++) {
-      if (!grid.quiet[i] && c.estimate(grid.cells[i] as number).rate > bestIn + 1e-9) cut = true;
+    for (let i = hi; i < minutes && !cut; i = grid.nextChange[i] as number) {
+      if (!grid.quiet[i] && rateOf(c, grid.cells[i] as number) > bestIn + 1e-9) cut = true;
     }
     const holdout = holdoutShare > 0 && hashUnit(options.holdoutSeed ?? 'holdout', c.psid) < holdoutShare;
-    candidates.push({ c, grid, lo, hi, allowed, holdout, closes, cut, fixedIndex });
+    const explore = !holdout && explorationShare > 0 && mixedUnit(`${options.holdoutSeed ?? 'holdout'}/explore`, c.psid) < explorationShare;
+    candidates.push({ c, grid, lo, hi, allowed, holdout, explore, closes, cut, fixedIndex });
   }
 
   candidates.sort((a, b) => a.allowed - b.allowed || a.hi - b.hi || hashUnit('order', a.c.psid) - hashUnit('order', b.c.psid));
@@ -171,21 +200,47 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   let planSum = 0;
   let usualSum = 0;
   for (const k of candidates) {
-    const order: number[] = [];
-    for (let i = k.lo; i < k.hi; i++) if (!k.grid.quiet[i]) order.push(i);
     const rateAt = new Map<number, number>();
     const rate = (i: number): number => {
       const cell = k.grid.cells[i] as number;
       let r = rateAt.get(cell);
       if (r === undefined) {
-        r = k.c.estimate(cell).rate;
+        r = rateOf(k.c, cell);
         rateAt.set(cell, r);
       }
       return r;
     };
-    if (k.holdout) order.sort((a, b) => Math.abs(a - k.fixedIndex) - Math.abs(b - k.fixedIndex) || a - b);
-    else order.sort((a, b) => rate(b) - rate(a) || a - b);
-    const pick = order.find((i) => cap === null || (used[i] as number) < cap);
+    const free = (i: number) => cap === null || (used[i] as number) < cap;
+    let pick: number | undefined;
+    if (k.holdout || k.explore) {
+      const order: number[] = [];
+      for (let i = k.lo; i < k.hi; i++) if (!k.grid.quiet[i]) order.push(i);
+      if (k.holdout) order.sort((a, b) => Math.abs(a - k.fixedIndex) - Math.abs(b - k.fixedIndex) || a - b);
+      else {
+        // A seeded shuffle: the contact's first choice is a uniformly random allowed minute.
+        const keys = new Map(order.map((i) => [i, mixedUnit(`explore/${k.c.psid}`, String(i))]));
+        order.sort((a, b) => (keys.get(a) as number) - (keys.get(b) as number));
+      }
+      pick = order.find(free);
+    } else {
+      // Best rate first, earliest minute first among equals: the allowed minutes form runs of one
+      // cell each; ordering the runs (rate, then start) and walking each run forwards is that order.
+      const runs: { start: number; end: number; rate: number }[] = [];
+      for (let i = k.lo; i < k.hi; ) {
+        const stop = Math.min(k.hi, k.grid.nextChange[i] as number);
+        if (!k.grid.quiet[i]) runs.push({ start: i, end: stop, rate: rate(i) });
+        i = stop;
+      }
+      runs.sort((a, b) => b.rate - a.rate || a.start - b.start);
+      outer: for (const r of runs) {
+        for (let i = r.start; i < r.end; i++) {
+          if (free(i)) {
+            pick = i;
+            break outer;
+          }
+        }
+      }
+    }
     if (pick === undefined) {
       leftOut.push({
         contactId: k.c.contactId,
@@ -211,9 +266,17 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
       cutByWindow: k.cut && !k.holdout,
       windowClosesAt: k.closes,
       holdout: k.holdout,
+      explore: k.explore,
     });
   }
   sends.sort((a, b) => a.sendAt - b.sendAt || a.contactId - b.contactId);
+  const warnings: string[] = [];
+  const capped = leftOut.filter((l) => l.reason === 'send_cap').length;
+  if (capped > 0) {
+    warnings.push(
+      `${capped} contact${capped === 1 ? '' : 's'} left out by the per-minute cap: ${cap} sends a minute over the ${minutes} minutes of the validity window hold at most ${(cap ?? 0) * minutes} sends, and these contacts’ allowed minutes (inside their 24-hour window, outside quiet hours) were all full. Raise the cap or widen the window.`,
+    );
+  }
   leftOut.sort((a, b) => a.reason.localeCompare(b.reason) || a.contactId - b.contactId);
   return {
     horizonMinutes,
@@ -226,11 +289,14 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     predictedRate: sends.length > 0 ? planSum / sends.length : 0,
     usualTimeRate: sends.length > 0 ? usualSum / sends.length : 0,
     holdoutShare,
+    explorationShare,
+    warnings,
     method: options.method ?? 'best-cell-per-contact',
     assumptions: [
       ...(options.assumptions ?? []),
       'A send is allowed at T only if T is before last_inbound_at + 24 h; contacts with no such minute in the validity window are listed apart, never scheduled.',
       'Contacts with the fewest allowed minutes are placed first under the per-minute cap; within a contact’s best hour the earliest free minute is taken.',
+      ...(explorationShare > 0 ? [`Exploration: ${Math.round(explorationShare * 100)} % of the other contacts (seeded hash) go at a random allowed minute, so hours the history never tried get evidence.`] : []),
       `Holdout: ${Math.round(holdoutShare * 100)} % of scheduled contacts (seeded hash of the PSID) go at the usual time, ${String(options.usualHour).padStart(2, '0')}:00 in ${options.workspaceZone}, or the nearest allowed minute.`,
     ],
   };

@@ -6,6 +6,8 @@ import { receiverHandlers } from '../receiver/api';
 import { relayHandlers } from '../relay/api';
 import { sendTimeHandlers } from '../sendTime/api';
 import { segmentsHandlers } from '../segments/api';
+import { sendTimeAudienceHandlers } from '../sendTimeUi/api';
+import { syncHandlers } from '../sync/api';
 import type { HandlerTable } from './types';
 
 export type { Handler, HandlerTable, HandlersFor } from './types';
@@ -20,4 +22,6 @@ export const handlers: HandlerTable = {
   ...receiverHandlers,
   ...sendTimeHandlers,
   ...segmentsHandlers,
+  ...sendTimeAudienceHandlers,
+  ...syncHandlers,
 };

@@ -23,6 +23,17 @@ import { BatchReceipts, resolveReceipts } from './batchReceipts';
  * written once with their final values.
  */
 
+/**
+ * A message the Graph history sync brought in first (sent_at_source 'graph', second precision)
+ * takes the webhook's ms time, its receipt times resolved for that time and its campaign; any
+ * other existing row stays as it is. One row per mid whoever saw it first (issue #5).
+ */
+const REFINE_GRAPH_ROW = `ON CONFLICT (mid) DO UPDATE SET
+        sent_at = excluded.sent_at, sent_at_source = excluded.sent_at_source,
+        delivered_at = excluded.delivered_at, delivered_inferred = excluded.delivered_inferred, read_at = excluded.read_at,
+        campaign_id = coalesce(messages.campaign_id, excluded.campaign_id), variant_id = coalesce(messages.variant_id, excluded.variant_id)
+      WHERE messages.sent_at_source = 'graph' AND messages.contact_ref = excluded.contact_ref AND messages.direction = excluded.direction`;
+
 /** Lower bound meaning "no lower bound" for sent_at. */
 const NO_FRONTIER = Number.MIN_SAFE_INTEGER;
 
@@ -146,14 +157,14 @@ export class ThreadWriter {
           SELECT min(event_time) AS t FROM receipt_events WHERE contact_ref = ? AND kind = 'read' AND watermark >= ?
           UNION ALL SELECT ?)) AS r)
       WHERE true
-      ON CONFLICT (mid) DO NOTHING`);
+      ${REFINE_GRAPH_ROW}`);
     this.insertEchoResolved = db.prepare(`
       INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source, delivered_at, delivered_inferred, read_at, campaign_id, variant_id)
       VALUES (?, ?, 'out', ?, 'echo', ?, ?, ?, ?, ?)
-      ON CONFLICT (mid) DO NOTHING`);
+      ${REFINE_GRAPH_ROW}`);
     this.dropPendingMid = db.prepare('DELETE FROM receipt_mids WHERE mid = ? AND contact_ref = ?');
     this.insertInbound = db.prepare(
-      "INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source) VALUES (?, ?, 'in', ?, 'inbound') ON CONFLICT (mid) DO NOTHING",
+      `INSERT INTO messages (mid, contact_ref, direction, sent_at, sent_at_source) VALUES (?, ?, 'in', ?, 'inbound') ${REFINE_GRAPH_ROW}`,
     );
     this.touchInbound = db.prepare(`
       UPDATE contacts SET

@@ -5,6 +5,7 @@ import type { HandlersFor } from '../api/types';
 import type { AppContext } from '../context';
 import { fitWorkspaceModel } from './history';
 import { sendPlanCsv, sendPlanJson, sendTimePlan } from './plan';
+import { saveSendPlan, savedSendPlans, sendTimeUplift } from './saved';
 
 /** Ids among `ids` that are not contacts of the workspace (contacts belong to it through their Page). */
 function foreignContacts(ctx: AppContext, workspaceId: number, ids: readonly number[]): number[] {
@@ -61,7 +62,25 @@ export const sendTimeHandlers: HandlersFor<typeof sendTimeContract> = {
       frequencyCap: input.frequencyCap,
       holdoutShare: input.holdoutShare,
       holdoutSeed: input.holdoutSeed,
+      explorationShare: input.explorationShare,
     });
     return { plan, csv: sendPlanCsv(plan), json: sendPlanJson(plan) };
+  },
+  'sendtime:save': (input, ctx) => {
+    const ws = ctx.workspaces.get(input.workspaceId);
+    const contactIds = input.contactIds === null ? null : [...new Set(input.contactIds)];
+    if (contactIds !== null) {
+      const foreign = foreignContacts(ctx, ws.id, contactIds);
+      if (foreign.length > 0) throw new ApiError('BAD_INPUT', `${foreign.length} of the audience’s contacts are not in this workspace (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}).`);
+    }
+    return saveSendPlan(ctx.store.db, { ...input, workspaceId: ws.id, contactIds });
+  },
+  'sendtime:saved': (input, ctx) => {
+    const ws = ctx.workspaces.get(input.workspaceId);
+    return savedSendPlans(ctx.store.db, { workspaceId: ws.id, campaignId: input.campaignId, planId: input.planId });
+  },
+  'sendtime:uplift': (input, ctx) => {
+    const ws = ctx.workspaces.get(input.workspaceId);
+    return sendTimeUplift(ctx.store.db, ws.id, input.planId);
   },
 };

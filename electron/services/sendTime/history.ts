@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
-import { fitSendTimeModel, type ContactHistory, type SendTimeModel } from '../../../shared/sendTime/model';
+import { cellOf, fitSendTimeModel, type ContactHistory, type SendTimeModel } from '../../../shared/sendTime/model';
 import { isValidTimeZone } from '../../../shared/time/zones';
 
 interface ContactRow {
@@ -25,6 +25,8 @@ export interface WorkspaceHistory {
   contacts: ContactHistory[];
   /** Most common local hour of outbound messages (workspace zone): "the usual time". */
   usualHour: number;
+  /** Contacts whose stored time zone is not a zone Intl knows; the next level's zone was used. */
+  unknownZones: { contactId: number; zone: string }[];
 }
 
 /** Reads every contact of a workspace with its messages; a zone that Intl does not know falls back to the next level. */
@@ -39,12 +41,23 @@ export function readWorkspaceHistory(db: Database, workspaceId: number): Workspa
     )
     .all(workspaceId) as ContactRow[];
   const byId = new Map<number, ContactHistory & { outbound: ContactHistory['outbound'][number][]; inbound: number[] }>();
+  const unknownZones: { contactId: number; zone: string }[] = [];
+  // Checking a zone builds an Intl formatter: once per distinct name, not once per contact.
+  const validity = new Map<string, boolean>();
+  const isValid = (z: string): boolean => {
+    let v = validity.get(z);
+    if (v === undefined) {
+      v = isValidTimeZone(z);
+      validity.set(z, v);
+    }
+    return v;
+  };
   for (const r of rows) {
-    const zone = [r.contact_zone, r.page_zone, ws.time_zone].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+    if (r.contact_zone && !isValid(r.contact_zone)) unknownZones.push({ contactId: r.id, zone: r.contact_zone });
+    const zone = [r.contact_zone, r.page_zone, ws.time_zone].find((z): z is string => !!z && isValid(z)) ?? 'UTC';
     byId.set(r.id, { contactId: r.id, psid: r.psid, pageRef: r.page_ref, zone, lastInboundAt: r.last_inbound_at, outbound: [], inbound: [] });
   }
   const hourCounts = new Map<number, number>();
-  const hourFormat = new Intl.DateTimeFormat('en-US', { timeZone: ws.time_zone, hour: 'numeric', hourCycle: 'h23' });
   const messages = db
     .prepare(
       `SELECT m.contact_ref, m.direction, m.sent_at, m.delivered_at, m.read_at
@@ -58,7 +71,7 @@ export function readWorkspaceHistory(db: Database, workspaceId: number): Workspa
     if (m.direction === 'in') h.inbound.push(m.sent_at);
     else {
       h.outbound.push({ sentAt: m.sent_at, deliveredAt: m.delivered_at, readAt: m.read_at });
-      const hour = Number(hourFormat.format(new Date(m.sent_at)));
+      const hour = cellOf(m.sent_at, ws.time_zone) % 24;
       hourCounts.set(hour, (hourCounts.get(hour) ?? 0) + 1);
     }
   }
@@ -70,7 +83,7 @@ export function readWorkspaceHistory(db: Database, workspaceId: number): Workspa
       usualHour = hour;
     }
   }
-  return { workspaceZone: ws.time_zone, contacts: [...byId.values()], usualHour };
+  return { workspaceZone: ws.time_zone, contacts: [...byId.values()], usualHour, unknownZones };
 }
 
 /** Fits the model on a workspace's history as of `asOf`. */

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { SendPlan } from '../../../shared/domain/sendTime';
-import { contactCell, type SendTimeModel } from '../../../shared/sendTime/model';
+import { contactCell, contactRate, type SendTimeModel } from '../../../shared/sendTime/model';
 import { SendPlanError, buildSendPlan, type PlanContact, type QuietHours } from '../../../shared/sendTime/plan';
 import { DAY_MS } from '../../../shared/time/zones';
 import { csvDocument } from '../monitoring/csv';
@@ -19,6 +19,7 @@ export interface SendPlanRequest {
   frequencyCap?: { max: number; days: number } | null;
   holdoutShare?: number;
   holdoutSeed?: string;
+  explorationShare?: number;
   /** History is read up to this instant (default: now). */
   asOf?: number;
 }
@@ -34,6 +35,7 @@ export function planContacts(model: SendTimeModel, ids: readonly number[], recen
       continue;
     }
     const cache = new Map<number, { rate: number; low: number; high: number }>();
+    const rates = new Map<number, number>();
     contacts.push({
       contactId: id,
       psid: c.psid,
@@ -49,6 +51,14 @@ export function planContacts(model: SendTimeModel, ids: readonly number[], recen
         }
         return e;
       },
+      rate: (cell) => {
+        let r = rates.get(cell);
+        if (r === undefined) {
+          r = contactRate(model, c, cell);
+          rates.set(cell, r);
+        }
+        return r;
+      },
     });
   }
   return { contacts, unknown };
@@ -60,6 +70,13 @@ export function sendTimePlan(db: Database, req: SendPlanRequest): { plan: SendPl
   if (!(req.end > req.start)) throw new ApiError('BAD_INPUT', 'The validity window is empty: its end must be after its start.');
   if (req.end <= asOf) throw new ApiError('BAD_INPUT', 'The validity window is in the past.');
   if (req.horizonMinutes * 60_000 > DAY_MS * 7) throw new ApiError('BAD_INPUT', 'The horizon is longer than a week.');
+  if (req.horizonMinutes * 60_000 > req.end - req.start) {
+    throw new ApiError(
+      'BAD_INPUT',
+      `The horizon H (${req.horizonMinutes} min) is longer than the validity window (${Math.round((req.end - req.start) / 60_000)} min): a message sent in the window would still be judged after it closes. Shorten H or widen the window.`,
+      [{ path: 'horizonMinutes', message: 'horizon.longerThanWindow' }],
+    );
+  }
   const { history, model } = fitWorkspaceModel(db, req.workspaceId, req.horizonMinutes, asOf);
   const ids = req.contactIds ?? history.contacts.map((c) => c.contactId);
   if (ids.length === 0) throw new ApiError('BAD_INPUT', 'The audience is empty.');
@@ -78,10 +95,25 @@ export function sendTimePlan(db: Database, req: SendPlanRequest): { plan: SendPl
       frequencyCapMax: req.frequencyCap?.max ?? null,
       holdoutShare: req.holdoutShare,
       holdoutSeed: req.holdoutSeed,
+      explorationShare: req.explorationShare,
       method: model.method,
       assumptions: model.assumptions,
     });
     for (const id of unknown) plan.leftOut.push({ contactId: id, psid: null, reason: 'unknown_contact', detail: `Contact ${id} is not in this workspace.` });
+    const audience = new Set(ids);
+    const badZones = history.unknownZones.filter((u) => audience.has(u.contactId));
+    if (badZones.length > 0) {
+      const names = [...new Set(badZones.map((u) => u.zone))].slice(0, 5).join(', ');
+      (plan.warnings ??= []).push(
+        `${badZones.length} contact${badZones.length === 1 ? ' has' : 's have'} a time zone that does not exist (${names}): their Page’s zone (else the workspace’s) was used for their local hours and quiet hours.`,
+      );
+    }
+    const noHistory = contacts.filter((c) => c.lastInboundAt === null).length;
+    if (noHistory > 0) {
+      (plan.warnings ??= []).push(
+        `${noHistory} contact${noHistory === 1 ? ' has' : 's have'} no inbound message at all: no 24-hour window is open, so they cannot receive standard messages and are listed as left out.`,
+      );
+    }
     return { plan, model, history };
   } catch (e) {
     if (e instanceof SendPlanError) throw new ApiError('BAD_INPUT', e.message);

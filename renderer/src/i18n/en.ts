@@ -2,7 +2,9 @@ import { importsEn } from './features/imports';
 import { experimentsEn } from './features/experiments';
 import { receiversEn } from './features/receivers';
 import { monitoringEn } from './features/monitoring';
+import { sendTimeEn } from './features/sendTime';
 import { segmentsEn } from './features/segments';
+import { syncEn } from './features/sync';
 
 /**
  * English catalog: the source of the key set. `fr.ts` must have exactly the same
@@ -113,7 +115,9 @@ export const en = {
   ...experimentsEn,
   ...receiversEn,
   ...monitoringEn,
+  ...sendTimeEn,
   ...segmentsEn,
+  ...syncEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -3,7 +3,9 @@ import { importsFr } from './features/imports';
 import { experimentsFr } from './features/experiments';
 import { receiversFr } from './features/receivers';
 import { monitoringFr } from './features/monitoring';
+import { sendTimeFr } from './features/sendTime';
 import { segmentsFr } from './features/segments';
+import { syncFr } from './features/sync';
 
 const coreFr: Record<CoreKey, string> = {
   'app.name': 'Relais',
@@ -109,5 +111,7 @@ export const fr: Record<MessageKey, string> = {
   ...experimentsFr,
   ...receiversFr,
   ...monitoringFr,
+  ...sendTimeFr,
   ...segmentsFr,
+  ...syncFr,
 };

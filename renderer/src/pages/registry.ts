@@ -5,7 +5,9 @@ import { DashboardPage } from './DashboardPage';
 import { ExperimentsPage } from './ExperimentsPage';
 import { ImportPage } from './ImportPage';
 import { SegmentsPage } from './SegmentsPage';
+import { SendTimePage } from './SendTimePage';
 import { SettingsPage } from './SettingsPage';
+import { SyncPage } from './SyncPage';
 import { WorkspacesPage } from './WorkspacesPage';
 
 export interface PageEntry {
@@ -23,7 +25,9 @@ export const pageRegistry: PageEntry[] = [
   { id: 'workspaces', navKey: 'nav.workspaces', component: WorkspacesPage, needsWorkspace: false },
   { id: 'import', navKey: 'nav.import', component: ImportPage, needsWorkspace: true },
   { id: 'experiments', navKey: 'nav.experiments', component: ExperimentsPage, needsWorkspace: true },
+  { id: 'sendtime', navKey: 'nav.sendtime', component: SendTimePage, needsWorkspace: true },
   { id: 'segments', navKey: 'nav.segments', component: SegmentsPage, needsWorkspace: true },
+  { id: 'sync', navKey: 'nav.sync', component: SyncPage, needsWorkspace: true },
   { id: 'settings', navKey: 'nav.settings', component: SettingsPage, needsWorkspace: true },
   { id: 'about', navKey: 'nav.about', component: AboutPage, needsWorkspace: false },
 ];

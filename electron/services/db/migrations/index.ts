@@ -5,6 +5,8 @@ import { ingest } from './003_ingest';
 import { monitoring } from './004_monitoring';
 import { experiments } from './005_experiments';
 import { segments } from './006_segments';
+import { sendTimePlans } from './007_sendTime';
+import { graphSync } from './008_graphSync';
 
 /** Ordered; a migration is never edited once released, only followed by a new one. */
 export const migrations: readonly Migration[] = [
@@ -14,4 +16,6 @@ export const migrations: readonly Migration[] = [
   monitoring,
   experiments,
   segments,
+  sendTimePlans,
+  graphSync,
 ];
