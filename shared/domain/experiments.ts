@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SegmentAudience, SegmentId } from './segments';
 import { WorkspaceId } from './workspace';
 
 /**
@@ -101,6 +102,10 @@ export const CreateExperimentInput = z
     campaign: CampaignChoice,
     /** The first one is the control. */
     variants: z.array(VariantName).min(MIN_VARIANTS, 'experiments.error.variantCount').max(MAX_VARIANTS, 'experiments.error.variantCount'),
+    /** A saved segment as the audience: its current version is recorded on the experiment. */
+    segmentId: SegmentId.optional(),
+    /** The version the caller saw; CONFLICT when the segment was saved since. */
+    segmentVersion: z.number().int().positive().optional(),
   })
   .strict()
   .superRefine((input, ctx) => uniqueNames(input.variants, ctx, (index) => ['variants', index]));
@@ -167,6 +172,8 @@ export const Experiment = z.object({
   stoppedAt: z.number().int().nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** The saved segment version the experiment was created for; null for none. */
+  audience: SegmentAudience.nullable().optional(),
 });
 export type Experiment = z.infer<typeof Experiment>;
 

@@ -63,6 +63,14 @@ export const SegmentDiff = z.object({
 });
 export type SegmentDiff = z.infer<typeof SegmentDiff>;
 
+/** A campaign or an experiment that recorded a version of a segment as its audience. */
+export const SegmentUse = z.object({
+  kind: z.enum(['campaign', 'experiment']),
+  id: z.number().int().positive(),
+  name: z.string(),
+});
+export type SegmentUse = z.infer<typeof SegmentUse>;
+
 export const SegmentVersion = z.object({
   version: VersionNo,
   kind: SegmentKind,
@@ -76,8 +84,18 @@ export const SegmentVersion = z.object({
   memberCount: z.number().int().min(0).nullable(),
   /** What changed from the previous version (version 1: from nothing, `from` = 0). */
   change: SegmentDiff,
+  /** Campaigns and experiments that recorded this version as their audience. */
+  usedBy: z.array(SegmentUse).default([]),
 });
 export type SegmentVersion = z.infer<typeof SegmentVersion>;
+
+/** The saved segment version a campaign, a send-time plan or an experiment was built for. */
+export const SegmentAudience = z.object({
+  segmentId: SegmentId,
+  name: z.string(),
+  version: VersionNo,
+});
+export type SegmentAudience = z.infer<typeof SegmentAudience>;
 
 export const SegmentDetail = z.object({
   id: SegmentId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SegmentAudience } from './segments';
 
 /** Hour-of-week cell: 0 = Monday 00:00 … 167 = Sunday 23:00, in the zone the view names. */
 export const CELLS = 168;
@@ -105,6 +106,8 @@ export const SavedSendPlan = z.object({
   method: z.string(),
   /** What the planner was given (the plan request as JSON). */
   inputs: z.record(z.string(), z.unknown()),
+  /** The saved segment version the audience was built from; null for none. */
+  audience: SegmentAudience.nullable().optional(),
 });
 export type SavedSendPlan = z.infer<typeof SavedSendPlan>;
 

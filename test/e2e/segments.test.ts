@@ -328,6 +328,56 @@ describe('segment builder on the demo shop, keyboard only', () => {
     expect(await page.getByRole('row', { name: /^Fallback candidates / }).count()).toBe(1);
   });
 
+  it('shows which campaign and experiment used a version, and the audience on the experiment and the saved plan', async () => {
+    // Issue 9: campaigns and experiments record the version they used.
+    const seg = (await call<{ segments: { id: number; name: string; version: number }[] }>('segments:list', { workspaceId })).segments.find((s) => s.name === 'Fallback candidates')!;
+    const experiment = await call<{ id: number; name: string }>('experiments:create', {
+      workspaceId,
+      name: 'Fallback wording',
+      dimension: 'wording',
+      campaign: { kind: 'new', name: 'Fallback wording campaign', campaignKind: 'other' },
+      variants: ['A', 'B'],
+      segmentId: seg.id,
+      segmentVersion: seg.version,
+    });
+    // A send-time plan for the segment's members, as the Send-time page builds it, saved on a new campaign.
+    const exported = await call<{ csv: string }>('segments:export', { workspaceId, segmentId: seg.id, channel: 'messenger', fields: ['psid'] });
+    const psids = exported.csv.replace(/^\uFEFF/, '').split(/\r\n/).slice(1).filter((l) => l !== '');
+    const resolved = await call<{ contacts: { contactId: number }[] }>('sendtime:resolvePsids', { workspaceId, psids });
+    const now = Date.now();
+    await call('sendtime:save', {
+      workspaceId,
+      contactIds: resolved.contacts.map((c) => c.contactId),
+      horizonMinutes: 60,
+      start: now + 3_600_000,
+      end: now + 30 * 3_600_000,
+      campaign: { name: 'Fallback plan' },
+      segment: { segmentId: seg.id, version: seg.version },
+    });
+    await page.getByRole('button', { name: 'Ouvrir le segment Fallback candidates' }).click();
+    await expect.poll(heading2).toBe(`Fallback candidates (version ${seg.version})`);
+    await expect
+      .poll(() => page.locator('.version-list > li').first().locator('.version-used').textContent())
+      .toBe('Utilisée par campagne « Fallback plan », expérience « Fallback wording »');
+    await page.locator('.version-list > li').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'segments-history-used-fr');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Expériences' }).click();
+    await page.getByRole('button', { name: 'Ouvrir le plan de Fallback wording' }).click();
+    await expect.poll(() => page.locator('.experiment-audience').textContent()).toBe(`Audience : segment « Fallback candidates », version ${seg.version}`);
+    await screenshot(page, 'experiments-audience-fr');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Meilleure heure d’envoi' }).click();
+    await page.getByRole('button', { name: 'Plans enregistrés et résultats' }).click();
+    const row = page.getByRole('row', { name: /Fallback plan/ });
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain(`Audience : segment « Fallback candidates », version ${seg.version}`);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'sendtime-saved-audience-fr');
+    expect(experiment.name).toBe('Fallback wording');
+  });
+
   it('logged no console errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -15,6 +15,7 @@ import {
   type UpdatePlanInput,
 } from '../../../shared/domain/experiments';
 import { DEFAULT_ALPHA } from '../../../shared/stats';
+import { audienceOf, currentVersionFor } from '../segments/store';
 import { assignVariant, newSeed } from './assignment';
 
 // The database spells enum values in snake_case, the API in camelCase.
@@ -50,6 +51,7 @@ interface ExperimentRow {
   stopped_at: number | null;
   created_at: number;
   updated_at: number;
+  segment_version_id: number | null;
 }
 
 interface VariantRow {
@@ -161,7 +163,12 @@ export class ExperimentService {
     this.assertWorkspace(input.workspaceId);
     const t = this.now();
     const seed = this.seed();
+    if (input.segmentId === undefined && input.segmentVersion !== undefined) {
+      throw new ApiError('BAD_INPUT', 'A segment version needs its segment.', [{ path: 'segmentId', message: 'segments.error.ruleOrSegment' }]);
+    }
     const id = this.db.transaction(() => {
+      const segmentVersionId =
+        input.segmentId === undefined ? null : currentVersionFor(this.db, input.workspaceId, input.segmentId, input.segmentVersion, { segmentId: 'segmentId', version: 'segmentVersion' }).versionId;
       const campaignId = this.campaignFor(input, seed, t);
       const variantIds = input.variants.map((name) => this.variantFor(campaignId, name));
       let experimentId: number;
@@ -183,6 +190,7 @@ export class ExperimentService {
         }
         throw new ApiError('CONFLICT', `An experiment named "${input.name}" already exists.`, [{ path: 'name', message: 'experiments.error.nameTaken' }]);
       }
+      if (segmentVersionId !== null) this.db.prepare('UPDATE experiments SET segment_version_id = ? WHERE id = ?').run(segmentVersionId, experimentId);
       const insertVariant = this.db.prepare('INSERT INTO experiment_variants (experiment_id, variant_id, position, planned_share) VALUES (?, ?, ?, ?)');
       variantIds.forEach((variantId, position) => insertVariant.run(experimentId, variantId, position, 1 / variantIds.length));
       return experimentId;
@@ -235,6 +243,7 @@ export class ExperimentService {
       stoppedAt: row.stopped_at,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      audience: audienceOf(this.db, row.segment_version_id),
     };
   }
 

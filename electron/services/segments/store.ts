@@ -10,7 +10,7 @@ import {
   type SegmentDefinition,
   type SegmentResolver,
 } from '../../../shared/domain/segmentRule';
-import type { SegmentDetail, SegmentDiff, SegmentKind, SegmentSummary, SegmentVersion } from '../../../shared/domain/segments';
+import type { SegmentAudience, SegmentDetail, SegmentDiff, SegmentKind, SegmentSummary, SegmentUse, SegmentVersion } from '../../../shared/domain/segments';
 import { diffRules } from '../../../shared/segments/diff';
 
 /**
@@ -151,9 +151,68 @@ export function diffVersions(db: Database, workspaceId: number, segmentId: numbe
   return versionDiff(db, segmentId, versionRow(db, segmentId, from), versionRow(db, segmentId, to));
 }
 
+/** Campaigns and experiments that recorded a version of the segment, by version row id. */
+function usesOf(db: Database, segmentId: number): Map<number, SegmentUse[]> {
+  const rows = db
+    .prepare(
+      `SELECT c.segment_version_id AS vid, 'campaign' AS kind, c.id, c.name FROM campaigns c
+         WHERE c.segment_version_id IN (SELECT id FROM segment_versions WHERE segment_id = ?)
+       UNION ALL
+       SELECT e.segment_version_id, 'experiment', e.id, e.name FROM experiments e
+         WHERE e.segment_version_id IN (SELECT id FROM segment_versions WHERE segment_id = ?)
+       ORDER BY 1, 2, 3`,
+    )
+    .all(segmentId, segmentId) as { vid: number; kind: SegmentUse['kind']; id: number; name: string }[];
+  const byVersion = new Map<number, SegmentUse[]>();
+  for (const r of rows) {
+    const list = byVersion.get(r.vid) ?? [];
+    list.push({ kind: r.kind, id: r.id, name: r.name });
+    byVersion.set(r.vid, list);
+  }
+  return byVersion;
+}
+
+/**
+ * The version row a campaign or an experiment records as its audience: the segment's current
+ * version. `expected` is the version the caller built its audience from; when the segment was
+ * saved since, CONFLICT (issue at `paths.version`) rather than recording a version the audience did not
+ * come from. Call it inside the transaction that writes the record.
+ */
+export function currentVersionFor(
+  db: Database,
+  workspaceId: number,
+  segmentId: number,
+  expected: number | undefined,
+  paths: { segmentId: string; version: string },
+): { versionId: number; audience: SegmentAudience } {
+  const seg = db.prepare('SELECT * FROM segments WHERE id = ? AND workspace_id = ?').get(segmentId, workspaceId) as SegmentRow | undefined;
+  if (!seg || seg.current_version === 0) {
+    throw new ApiError('NOT_FOUND', `Segment #${segmentId} does not exist in this workspace.`, [{ path: paths.segmentId, message: 'segments.error.notFound' }]);
+  }
+  if (expected !== undefined && expected !== seg.current_version) {
+    throw new ApiError(
+      'CONFLICT',
+      `Segment “${seg.name}” was saved again (now version ${seg.current_version}) after this audience was built from version ${expected}; build it again.`,
+      [{ path: paths.version, message: 'segments.error.audienceStale' }],
+    );
+  }
+  const versionId = db.prepare('SELECT id FROM segment_versions WHERE segment_id = ? AND version = ?').pluck().get(segmentId, seg.current_version) as number;
+  return { versionId, audience: { segmentId: seg.id, name: seg.name, version: seg.current_version } };
+}
+
+/** The segment and version number a recorded `segment_version_id` stands for (null for none). */
+export function audienceOf(db: Database, versionId: number | null): SegmentAudience | null {
+  if (versionId === null) return null;
+  const row = db
+    .prepare('SELECT s.id AS segmentId, s.name, v.version FROM segment_versions v JOIN segments s ON s.id = v.segment_id WHERE v.id = ?')
+    .get(versionId) as SegmentAudience | undefined;
+  return row ?? null;
+}
+
 export function getSegment(db: Database, workspaceId: number, segmentId: number): SegmentDetail {
   const seg = segmentRow(db, workspaceId, segmentId);
   const rows = db.prepare('SELECT * FROM segment_versions WHERE segment_id = ? ORDER BY version').all(segmentId) as VersionRow[];
+  const uses = usesOf(db, segmentId);
   const versions: SegmentVersion[] = rows.map((r, i) => ({
     version: r.version,
     kind: r.kind,
@@ -163,6 +222,7 @@ export function getSegment(db: Database, workspaceId: number, segmentId: number)
     rule: r.kind === 'rule' ? parseStoredRule(r.rule!) : null,
     memberCount: r.kind === 'static' ? (db.prepare('SELECT count(*) FROM segment_static_members WHERE version_id = ?').pluck().get(r.id) as number) : null,
     change: versionDiff(db, segmentId, i === 0 ? null : rows[i - 1]!, r),
+    usedBy: uses.get(r.id) ?? [],
   }));
   return {
     id: seg.id,
@@ -267,7 +327,11 @@ export function deleteSegment(db: Database, workspaceId: number, segmentId: numb
       )
       .pluck()
       .get(segmentId, segmentId) as string | undefined;
-    if (usedBy !== undefined) throw new ApiError('CONFLICT', `“${usedBy}” was sent to a version of “${seg.name}”; a segment a campaign or an experiment used is kept.`);
+    if (usedBy !== undefined) {
+      throw new ApiError('CONFLICT', `“${usedBy}” was sent to a version of “${seg.name}”; a segment a campaign or an experiment used is kept.`, [
+        { path: 'segmentId', message: 'segments.error.inUse' },
+      ]);
+    }
     db.prepare('DELETE FROM segments WHERE id = ?').run(segmentId);
   })();
 }

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { SavedPlanRow, SavedSendPlan, SendPlan, SendTimeUplift, UpliftArm } from '../../../shared/domain/sendTime';
 import { newcombeInterval, wilsonInterval } from '../../../shared/stats/proportions';
+import { audienceOf, currentVersionFor } from '../segments/store';
 import { sendTimePlan, type SendPlanRequest } from './plan';
 
 interface PlanRow {
@@ -24,6 +25,7 @@ interface PlanRow {
   scheduled: number;
   holdouts: number;
   explores: number;
+  segment_version_id: number | null;
 }
 
 const PLAN_SELECT = `
@@ -33,7 +35,7 @@ const PLAN_SELECT = `
          (SELECT count(*) FROM send_time_plan_rows r WHERE r.plan_id = p.id AND r.explore = 1) AS explores
     FROM send_time_plans p JOIN campaigns c ON c.id = p.campaign_id`;
 
-function toSaved(r: PlanRow): SavedSendPlan {
+function toSaved(db: Database, r: PlanRow): SavedSendPlan {
   return {
     planId: r.id,
     workspaceId: r.workspace_id,
@@ -54,17 +56,32 @@ function toSaved(r: PlanRow): SavedSendPlan {
     usualTimeRate: r.usual_time_rate,
     method: r.method,
     inputs: JSON.parse(r.inputs_json) as Record<string, unknown>,
+    audience: audienceOf(db, r.segment_version_id),
   };
 }
 
 export type SaveCampaign = { id: number } | { name: string };
+/** The saved segment version the audience was built from. */
+export interface SaveSegment {
+  segmentId: number;
+  version: number;
+}
 
 /**
  * Plans the campaign and saves the plan with one row per scheduled contact, in one
  * transaction: a refused plan or a failed write leaves neither plan nor new campaign.
  */
-export function saveSendPlan(db: Database, req: SendPlanRequest & { campaign: SaveCampaign }, now = Date.now()): { saved: SavedSendPlan; plan: SendPlan } {
-  const { campaign, ...planReq } = req;
+export function saveSendPlan(
+  db: Database,
+  req: SendPlanRequest & { campaign: SaveCampaign; segment?: SaveSegment | undefined },
+  now = Date.now(),
+): { saved: SavedSendPlan; plan: SendPlan } {
+  const { campaign, segment, ...planReq } = req;
+  if (segment && planReq.contactIds === null) {
+    throw new ApiError('BAD_INPUT', 'A plan for a saved segment is for its members: give their contact ids, not the whole workspace.', [
+      { path: 'contactIds', message: 'contactIds.empty' },
+    ]);
+  }
   if ('id' in campaign) {
     const row = db.prepare('SELECT workspace_id FROM campaigns WHERE id = ?').get(campaign.id) as { workspace_id: number } | undefined;
     if (!row || row.workspace_id !== req.workspaceId) {
@@ -81,6 +98,8 @@ export function saveSendPlan(db: Database, req: SendPlanRequest & { campaign: Sa
     );
   }
   const save = db.transaction(() => {
+    // Checked inside the transaction: a segment saved again since the audience was built is refused.
+    const segmentVersionId = segment ? currentVersionFor(db, req.workspaceId, segment.segmentId, segment.version, { segmentId: 'segment.segmentId', version: 'segment.version' }).versionId : null;
     const campaignId =
       'id' in campaign
         ? campaign.id
@@ -89,13 +108,15 @@ export function saveSendPlan(db: Database, req: SendPlanRequest & { campaign: Sa
               .prepare("INSERT INTO campaigns (workspace_id, name, kind, created_at) VALUES (?, ?, 'other', ?)")
               .run(req.workspaceId, campaign.name, now).lastInsertRowid,
           );
-    const inputs = { ...planReq, asOf: undefined, campaign };
+    // The campaign records the segment version of its latest plan; each plan keeps its own.
+    if (segmentVersionId !== null) db.prepare('UPDATE campaigns SET segment_version_id = ? WHERE id = ?').run(segmentVersionId, campaignId);
+    const inputs = { ...planReq, asOf: undefined, campaign, segment };
     const planId = Number(
       db
         .prepare(
           `INSERT INTO send_time_plans (workspace_id, campaign_id, created_at, horizon_minutes, window_start, window_end, usual_hour,
-             holdout_share, exploration_share, predicted_rate, usual_time_rate, left_out, method, inputs_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             holdout_share, exploration_share, predicted_rate, usual_time_rate, left_out, method, inputs_json, segment_version_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           req.workspaceId,
@@ -112,6 +133,7 @@ export function saveSendPlan(db: Database, req: SendPlanRequest & { campaign: Sa
           plan.leftOut.length,
           plan.method,
           JSON.stringify(inputs),
+          segmentVersionId,
         ).lastInsertRowid,
     );
     const insert = db.prepare('INSERT INTO send_time_plan_rows (plan_id, contact_id, scheduled_at, predicted, reason, holdout, explore) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -119,7 +141,7 @@ export function saveSendPlan(db: Database, req: SendPlanRequest & { campaign: Sa
     return planId;
   });
   const planId = save();
-  return { saved: toSaved(db.prepare(`${PLAN_SELECT} WHERE p.id = ?`).get(planId) as PlanRow), plan };
+  return { saved: toSaved(db, db.prepare(`${PLAN_SELECT} WHERE p.id = ?`).get(planId) as PlanRow), plan };
 }
 
 export function savedSendPlans(db: Database, q: { workspaceId: number; campaignId?: number; planId?: number }): { plans: SavedSendPlan[]; rows: SavedPlanRow[] | null } {
@@ -130,7 +152,7 @@ export function savedSendPlans(db: Database, q: { workspaceId: number; campaignI
       .prepare('SELECT contact_id, scheduled_at, predicted, reason, holdout, explore FROM send_time_plan_rows WHERE plan_id = ? ORDER BY scheduled_at, contact_id')
       .all(q.planId) as { contact_id: number; scheduled_at: number; predicted: number; reason: string; holdout: number; explore: number }[];
     return {
-      plans: [toSaved(r)],
+      plans: [toSaved(db, r)],
       rows: rows.map((x) => ({ contactId: x.contact_id, scheduledAt: x.scheduled_at, predicted: x.predicted, reason: x.reason, holdout: x.holdout === 1, explore: x.explore === 1 })),
     };
   }
@@ -139,7 +161,7 @@ export function savedSendPlans(db: Database, q: { workspaceId: number; campaignI
       ? db.prepare(`${PLAN_SELECT} WHERE p.workspace_id = ? AND p.campaign_id = ? ORDER BY p.created_at DESC, p.id DESC`).all(q.workspaceId, q.campaignId)
       : db.prepare(`${PLAN_SELECT} WHERE p.workspace_id = ? ORDER BY p.created_at DESC, p.id DESC`).all(q.workspaceId)
   ) as PlanRow[];
-  return { plans: rows.map(toSaved), rows: null };
+  return { plans: rows.map((r) => toSaved(db, r)), rows: null };
 }
 
 /** Below this many resolved messages in either arm, the comparison is shown as "not enough data yet". */

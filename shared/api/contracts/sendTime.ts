@@ -65,6 +65,11 @@ export const sendTimeContract = {
         z.object({ id: z.number().int().positive() }).strict(),
         z.object({ name: z.string().trim().min(1, 'name.required').max(120, 'name.tooLong') }).strict(),
       ]),
+      /**
+       * The saved segment the audience (contactIds) was built from, and the version it was
+       * built from: recorded on the campaign and the plan; CONFLICT when the segment was saved since.
+       */
+      segment: z.object({ segmentId: z.number().int().positive(), version: z.number().int().positive() }).strict().optional(),
     })
       .strict()
       .refine((i) => i.end - i.start <= MAX_WINDOW_MS, { message: 'window.tooLong', path: ['end'] }),

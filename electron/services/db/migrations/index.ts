@@ -7,6 +7,7 @@ import { experiments } from './005_experiments';
 import { segments } from './006_segments';
 import { sendTimePlans } from './007_sendTime';
 import { graphSync } from './008_graphSync';
+import { segmentLinks } from './009_segmentLinks';
 
 /** Ordered; a migration is never edited once released, only followed by a new one. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   segments,
   sendTimePlans,
   graphSync,
+  segmentLinks,
 ];

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ExperimentCampaignKind, ExperimentDimension, MAX_VARIANTS, MIN_VARIANTS, type CampaignOption } from '../../../../shared/domain/experiments';
+import type { SegmentSummary } from '../../../../shared/domain/segments';
 import { useT } from '../../i18n/useT';
 import { useApp } from '../../stores/appStore';
 import { useExperimentErrors } from './useExperimentErrors';
@@ -18,6 +19,8 @@ export function CreateExperimentForm(props: { workspaceId: number; onCreated(id:
   const errorsOf = useExperimentErrors();
   const { client, notify } = useApp();
   const [campaigns, setCampaigns] = useState<CampaignOption[]>([]);
+  const [segments, setSegments] = useState<SegmentSummary[]>([]);
+  const [segmentId, setSegmentId] = useState('');
   const [name, setName] = useState('');
   const [dimension, setDimension] = useState<ExperimentDimension>('wording');
   const [source, setSource] = useState<'new' | 'existing'>('new');
@@ -39,6 +42,9 @@ export function CreateExperimentForm(props: { workspaceId: number; onCreated(id:
       const first = list.find((c) => c.experimentName === null);
       setCampaignId(first?.id ?? null);
     });
+    void client?.call('segments:list', { workspaceId: props.workspaceId }).then((out) => {
+      if (live) setSegments(out.segments);
+    });
     return () => {
       live = false;
     };
@@ -59,6 +65,8 @@ export function CreateExperimentForm(props: { workspaceId: number; onCreated(id:
     if (next === 'existing' && campaignId !== null) chooseCampaign(campaignId);
   }
 
+  const chosenSegment = segments.find((sg) => String(sg.id) === segmentId) ?? null;
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!client || busy) return;
@@ -70,6 +78,7 @@ export function CreateExperimentForm(props: { workspaceId: number; onCreated(id:
         dimension,
         campaign: source === 'existing' && campaignId !== null ? { kind: 'existing', campaignId } : { kind: 'new', name: campaignName || name, campaignKind },
         variants: variants.map((v) => v.name),
+        ...(chosenSegment ? { segmentId: chosenSegment.id, segmentVersion: chosenSegment.version } : {}),
       });
       setErrors({});
       notify('success', t('experiments.created', { name: created.name }));
@@ -158,6 +167,29 @@ export function CreateExperimentForm(props: { workspaceId: number; onCreated(id:
           </div>
         )}
       </fieldset>
+
+      <div className="field">
+        <label htmlFor={`${id}-segment`}>{t('segments.audience.pick')}</label>
+        <select
+          id={`${id}-segment`}
+          value={segmentId}
+          onChange={(e) => setSegmentId(e.target.value)}
+          aria-invalid={errors['segmentVersion'] || errors['segmentId'] ? true : undefined}
+          aria-describedby={[`${id}-segment-hint`, ...['segmentVersion', 'segmentId'].filter((p) => errors[p]).map(errorId)].join(' ')}
+        >
+          <option value="">{t('segments.audience.none')}</option>
+          {segments.map((sg) => (
+            <option key={sg.id} value={sg.id}>
+              {t('segments.audience.label', { name: sg.name, version: sg.version })}
+            </option>
+          ))}
+        </select>
+        <span id={`${id}-segment-hint`} className="hint">
+          {t('segments.audience.pickHint')}
+        </span>
+        {fieldError('segmentVersion')}
+        {fieldError('segmentId')}
+      </div>
 
       <fieldset>
         <legend>{t('experiments.create.variants')}</legend>

@@ -202,6 +202,9 @@ export function PlanEditor(props: { experimentId: number; workspace: Workspace; 
     );
   }
 
+  const audience = experiment.audience ? (
+    <p className="experiment-audience">{t('segments.audience.label', { name: experiment.audience.name, version: experiment.audience.version })}</p>
+  ) : null;
   const dates = formatters(props.workspace.locale, props.workspace.timeZone);
   const errorId = (path: string) => `${id}-${path.replace(/\./g, '-')}-error`;
   const described = (path: string, hint?: string) => [hint, errors[path] ? errorId(path) : undefined].filter(Boolean).join(' ') || undefined;
@@ -217,6 +220,7 @@ export function PlanEditor(props: { experimentId: number; workspace: Workspace; 
       <section aria-labelledby={`${id}-title`}>
         {back}
         {heading}
+        {audience}
         <p className="lead">
           <span className="badge">{t(`experiments.status.${experiment.status}`)}</span>{' '}
           {t('experiments.plan.lockedAt', { date: dates.dateTime(experiment.lockedAt) })}
@@ -316,6 +320,7 @@ export function PlanEditor(props: { experimentId: number; workspace: Workspace; 
     <section aria-labelledby={`${id}-title`}>
       {back}
       {heading}
+      {audience}
       <p className="lead">{t('experiments.plan.intro')}</p>
       <form className="card wide" onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">

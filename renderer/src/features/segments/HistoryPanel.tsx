@@ -61,6 +61,14 @@ export function HistoryPanel(props: { detail: SegmentDetail; lang: RuleLanguage;
             </div>
             {v.note && <p className="version-note">{t('segments.history.note', { note: v.note })}</p>}
             <p className="version-change">{describeDiff(v.change, lang, lookups)}</p>
+            {v.usedBy.length > 0 && (
+              <p className="version-used">
+                {t('segments.history.usedBy')}{' '}
+                {v.usedBy
+                  .map((u) => t(u.kind === 'campaign' ? 'segments.history.usedByCampaign' : 'segments.history.usedByExperiment', { name: u.name }))
+                  .join(', ')}
+              </p>
+            )}
             <div className="row">
               <button type="button" className="secondary small" aria-label={t('segments.history.viewLabel', { version: v.version })} onClick={() => view(v.version)}>
                 {t('segments.history.view')}

@@ -34,8 +34,10 @@ export function SegmentList(props: {
       props.onDeleted();
       requestAnimationFrame(() => document.getElementById(`${id}-title`)?.focus());
     } catch (e) {
-      // The only refusal: another segment's current rule includes or excludes this one.
-      setDeleteError(e instanceof ApiError && e.code === 'CONFLICT' ? t('segments.list.deleteConflict', { name: s.name }) : errorText(e).text);
+      // Refusals: a campaign or an experiment recorded one of its versions (an issue says so),
+      // or another segment's current rule includes or excludes this one.
+      const inUse = e instanceof ApiError && e.issues?.some((i) => i.message === 'segments.error.inUse');
+      setDeleteError(e instanceof ApiError && e.code === 'CONFLICT' && !inUse ? t('segments.list.deleteConflict', { name: s.name }) : errorText(e).text);
     }
   };
 

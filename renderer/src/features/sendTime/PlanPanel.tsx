@@ -11,6 +11,7 @@ import { checkPlanForm, defaultDay, parsePsids, type FieldProblem, type PlanFiel
 import { PlanResult } from './PlanResult';
 import type { PlanRequest } from './SavedPlans';
 import type { SavedSendPlan } from '../../../../shared/domain/sendTime';
+import type { SegmentAudience } from '../../../../shared/domain/segments';
 
 export type PlanOutput = Output<'sendtime:plan'>;
 export interface PlanRun {
@@ -20,6 +21,8 @@ export interface PlanRun {
   /** PSIDs of the pasted list that are no contact of this workspace. */
   unknownPsids: string[];
   audienceSize: number;
+  /** The saved segment (and the version listed when the plan was built) the audience came from. */
+  segment: SegmentAudience | null;
   /** Counts the plans built on this page: a new plan starts a fresh result view (pages, export and save status). */
   serial: number;
 }
@@ -101,7 +104,10 @@ export function PlanPanel(props: { workspaceId: number; locale: string; timeZone
       let contactIds: number[] | null = null;
       let unknownPsids: string[] = [];
       let psids = plan.psids;
+      let segment: SegmentAudience | null = null;
       if (plan.segmentId !== null) {
+        const listed = segmentList.find((sg) => sg.id === plan.segmentId);
+        segment = listed ? { segmentId: listed.id, name: listed.name, version: listed.version } : null;
         // The segment's members Messenger may be used for (consent, not opted out), as its export gives them.
         setBusy(t('sendtime.plan.segment'));
         const members = await client.call('segments:export', { workspaceId, segmentId: plan.segmentId, channel: 'messenger', fields: ['psid'] });
@@ -137,7 +143,7 @@ export function PlanPanel(props: { workspaceId: number; locale: string; timeZone
         explorationShare: plan.explorationShare,
       };
       const output = await client.call('sendtime:plan', request);
-      setRun((old) => ({ output, request, unknownPsids, audienceSize: output.plan.sends.length + output.plan.leftOut.length, serial: (old?.serial ?? 0) + 1 }));
+      setRun((old) => ({ output, request, unknownPsids, segment, audienceSize: output.plan.sends.length + output.plan.leftOut.length, serial: (old?.serial ?? 0) + 1 }));
       requestAnimationFrame(() => resultHeading.current?.focus());
     } catch (e) {
       const { text, fields } = errorText(e);

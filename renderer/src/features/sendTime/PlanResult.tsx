@@ -164,7 +164,7 @@ export function PlanResult(props: {
         </button>
         <span role="status">{exported ?? ''}</span>
       </div>
-      {plan.sends.length > 0 && <SavePlanForm workspaceId={props.workspaceId} request={props.run.request} locale={props.locale} timeZone={props.timeZone} onSaved={props.onSaved} />}
+      {plan.sends.length > 0 && <SavePlanForm workspaceId={props.workspaceId} request={props.run.request} segment={props.run.segment} locale={props.locale} timeZone={props.timeZone} onSaved={props.onSaved} />}
 
       {plan.sends.length > 0 && (
         <ChartView

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Input } from '../../api/client';
 import type { SavedSendPlan, UpliftArm } from '../../../../shared/domain/sendTime';
+import type { SegmentAudience } from '../../../../shared/domain/segments';
 import { dashboardFormats } from '../../components/dashboard/format';
 import { useApiQuery } from '../../components/dashboard/useApiQuery';
 import { useErrorText, useT } from '../../i18n/useT';
@@ -10,7 +11,15 @@ import { horizonText } from './format';
 export type PlanRequest = Input<'sendtime:plan'>;
 
 /** Saves the plan just built on a campaign: an existing one of the workspace, or a new one by name. */
-export function SavePlanForm(props: { workspaceId: number; request: PlanRequest; locale: string; timeZone: string; onSaved(saved: SavedSendPlan): void }) {
+export function SavePlanForm(props: {
+  workspaceId: number;
+  request: PlanRequest;
+  /** The saved segment version the audience came from: recorded on the campaign (refused if saved since). */
+  segment?: SegmentAudience | null;
+  locale: string;
+  timeZone: string;
+  onSaved(saved: SavedSendPlan): void;
+}) {
   const t = useT();
   const errorText = useErrorText();
   const client = useApp((s) => s.client);
@@ -35,6 +44,7 @@ export function SavePlanForm(props: { workspaceId: number; request: PlanRequest;
       const out = await client.call('sendtime:save', {
         ...props.request,
         campaign: mode === 'new' ? { name: name.trim() } : { id: Number(campaignId) },
+        ...(props.segment ? { segment: { segmentId: props.segment.segmentId, version: props.segment.version } } : {}),
       });
       setDone(t('sendtime.save.done', { id: out.saved.planId, campaign: out.saved.campaignName, n: f.count(out.saved.scheduled), holdout: f.count(out.saved.holdout) }));
       props.onSaved(out.saved);
@@ -59,6 +69,7 @@ export function SavePlanForm(props: { workspaceId: number; request: PlanRequest;
     >
       <h3 id="sendtime-save-title">{t('sendtime.save.title')}</h3>
       <p className="hint">{t('sendtime.save.intro')}</p>
+      {props.segment && <p className="sendtime-audience">{t('segments.audience.label', { name: props.segment.name, version: props.segment.version })}</p>}
       <div className="row fields">
         <fieldset>
           <legend>{t('sendtime.save.campaign')}</legend>
@@ -256,6 +267,12 @@ export function SavedPlansPanel(props: { workspaceId: number; locale: string; ti
                 <tr key={p.planId}>
                   <td>
                     {p.campaignName} <span className="hint">#{p.planId}</span>
+                    {p.audience && (
+                      <>
+                        <br />
+                        <span className="hint">{t('segments.audience.label', { name: p.audience.name, version: p.audience.version })}</span>
+                      </>
+                    )}
                   </td>
                   <td>{`${f.date(p.start)}, ${time.format(p.start)}–${time.format(p.end)}`}</td>
                   <td>{horizonText(props.locale, p.horizonMinutes)}</td>
