@@ -46,8 +46,16 @@ export interface ContactModel {
   lift: Float64Array;
   /** Mean lift over the cells this contact's rate was measured at. */
   referenceLift: number;
-  cellSends: Int32Array;
-  cellSeen: Int32Array;
+  /** This contact's cells with sends are entries [countsFrom, countsTo) of the model's `cellCounts`. */
+  countsFrom: number;
+  countsTo: number;
+}
+
+/** Sends and seen sends by (contact, cell), only where there were sends: a few entries per contact rather than 168. */
+export interface CellCounts {
+  cells: Int16Array;
+  sends: Int32Array;
+  seen: Int32Array;
 }
 
 export interface SendTimeModel {
@@ -58,6 +66,7 @@ export interface SendTimeModel {
   /** Exponent applied to the reachability lift, fitted on past sends. */
   liftExponent: number;
   contacts: ReadonlyMap<number, ContactModel>;
+  cellCounts: CellCounts;
   /** The audience's latent rhythms (null with the blend shape). */
   rhythms: RhythmMixture | null;
   method: string;
@@ -77,7 +86,7 @@ const MIN_CONTACTS_FOR_RHYTHMS = 1000;
 const BURST_MS = 10 * 60_000;
 
 /** First index i with sorted[i] >= t. */
-function lowerBound(sorted: readonly number[], t: number): number {
+function lowerBound(sorted: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -157,6 +166,16 @@ interface Prepared {
   activityCells: number[];
   sendCells: number[];
   sendSeen: boolean[];
+  seenCount: number;
+}
+
+/** A reusable buffer for sorting one contact's instants (a typed-array sort: numeric, no comparator calls). */
+class TimeScratch {
+  private buf = new Float64Array(64);
+  sorted(fill: (buf: Float64Array) => number, most: number): Float64Array {
+    if (this.buf.length < most) this.buf = new Float64Array(Math.max(most, 2 * this.buf.length));
+    return this.buf.subarray(0, fill(this.buf)).sort();
+  }
 }
 
 /**
@@ -173,13 +192,26 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
 
   const replyMs = (options.conversationMinutes ?? 60) * 60_000;
   const useLate = options.lateSignals ?? false;
+  const inboundScratch = new TimeScratch();
+  const promptedScratch = new TimeScratch();
   const prepared: Prepared[] = histories.map((h) => {
     const activityCells: number[] = [];
     const sendCells: number[] = [];
     const sendSeen: boolean[] = [];
-    const inbound = [...h.inbound].sort((a, b) => a - b);
+    const inbound = inboundScratch.sorted((buf) => {
+      h.inbound.forEach((t, i) => (buf[i] = t));
+      return h.inbound.length;
+    }, h.inbound.length);
     // Moments the Page's own messages made the person look: a message seen then, and anything written soon after, is caused by the send.
-    const prompted = h.outbound.flatMap((m) => (m.readAt !== null ? [m.sentAt, m.readAt] : [m.sentAt])).sort((a, b) => a - b);
+    const prompted = promptedScratch.sorted((buf) => {
+      let np = 0;
+      for (const m of h.outbound) {
+        buf[np++] = m.sentAt;
+        if (m.readAt !== null) buf[np++] = m.readAt;
+      }
+      return np;
+    }, h.outbound.length * 2);
+    let seenCount = 0;
     let j = 0;
     let lastKept = -Infinity;
     for (const t of inbound) {
@@ -202,9 +234,11 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       const previousInbound = k > 0 ? (inbound[k - 1] as number) : -Infinity;
       if (m.sentAt - previousInbound <= replyMs) continue;
       sendCells.push(cellOf(m.sentAt, h.zone));
-      sendSeen.push(m.readAt !== null && m.readAt - m.sentAt <= Hms);
+      const seen = m.readAt !== null && m.readAt - m.sentAt <= Hms;
+      sendSeen.push(seen);
+      if (seen) seenCount++;
     }
-    return { h, activityCells, sendCells, sendSeen };
+    return { h, activityCells, sendCells, sendSeen, seenCount };
   });
 
   // Workspace activity profile (hour of week), Laplace-smoothed so no hour is impossible.
@@ -214,7 +248,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const wsTotal = wsShare.reduce((a, b) => a + b, 0);
   for (let k = 0; k < CELLS; k++) wsShare[k] = (wsShare[k] as number) / wsTotal;
 
-  const units = prepared.map((p) => ({ successes: p.sendSeen.filter(Boolean).length, trials: p.sendCells.length, page: p.h.pageRef }));
+  const units = prepared.map((p) => ({ successes: p.seenCount, trials: p.sendCells.length, page: p.h.pageRef }));
   const workspacePrior = fitBetaPrior(units);
   const pagePriors = new Map<number, BetaPrior>();
   const byPage = new Map<number, typeof units>();
@@ -278,15 +312,38 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const wsMean = workspacePrior.alpha / (workspacePrior.alpha + workspacePrior.beta);
   let liftExponent = 0;
   let bestLl = -Infinity;
-  for (const e of LIFT_EXPONENTS) {
-    let ll = 0;
+  // `extrapolate(wsMean, lift, wsRef, e)` with its exponent-free part computed once per send; sends
+  // with the same lift ratio (contacts share lifts) are one term weighted by their seen/unseen counts.
+  const ratioIndex = new Map<number, number>();
+  const logRatio: number[] = [];
+  const seenAt: number[] = [];
+  const unseenAt: number[] = [];
+  {
+    const ref = Math.max(1e-6, wsRef);
     prepared.forEach((p, i) => {
       const lift = lifts[i] as Float64Array;
-      p.sendCells.forEach((c, j) => {
-        const q = clampP(extrapolate(wsMean, lift[c] as number, wsRef, e));
-        ll += p.sendSeen[j] ? Math.log(q) : Math.log(1 - q);
-      });
+      for (let s = 0; s < p.sendCells.length; s++) {
+        const r = Math.max(1e-6, lift[p.sendCells[s] as number] as number) / ref;
+        let j = ratioIndex.get(r);
+        if (j === undefined) {
+          j = logRatio.length;
+          ratioIndex.set(r, j);
+          logRatio.push(Math.log(r));
+          seenAt.push(0);
+          unseenAt.push(0);
+        }
+        if (p.sendSeen[s]) seenAt[j] = (seenAt[j] as number) + 1;
+        else unseenAt[j] = (unseenAt[j] as number) + 1;
+      }
     });
+  }
+  const baseLogit = logit(clampP(wsMean));
+  for (const e of LIFT_EXPONENTS) {
+    let ll = 0;
+    for (let j = 0; j < logRatio.length; j++) {
+      const q = clampP(1 / (1 + Math.exp(-(baseLogit + e * (logRatio[j] as number)))));
+      ll += (seenAt[j] as number) * Math.log(q) + (unseenAt[j] as number) * Math.log(1 - q);
+    }
     if (ll > bestLl + 1e-9) {
       bestLl = ll;
       liftExponent = e;
@@ -294,19 +351,34 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   }
 
   const contacts = new Map<number, ContactModel>();
+  // Per-cell counts of every contact in three shared lists, not 2 × 168 numbers per contact.
+  const countCells: number[] = [];
+  const countSends: number[] = [];
+  const countSeen: number[] = [];
+  const slot = new Int32Array(CELLS).fill(-1);
   prepared.forEach((p, i) => {
     const lift = lifts[i] as Float64Array;
     const prior = pagePriors.get(p.h.pageRef) ?? workspacePrior;
     const sends = p.sendCells.length;
-    const seen = p.sendSeen.filter(Boolean).length;
-    const cellSends = new Int32Array(CELLS);
-    const cellSeen = new Int32Array(CELLS);
+    const seen = p.seenCount;
+    const countsFrom = countCells.length;
     let refSum = 0;
-    p.sendCells.forEach((c, j) => {
-      cellSends[c] = (cellSends[c] as number) + 1;
-      if (p.sendSeen[j]) cellSeen[c] = (cellSeen[c] as number) + 1;
+    for (let j = 0; j < sends; j++) {
+      const c = p.sendCells[j] as number;
+      let k = slot[c] as number;
+      if (k < 0) {
+        k = countCells.length;
+        slot[c] = k;
+        countCells.push(c);
+        countSends.push(0);
+        countSeen.push(0);
+      }
+      countSends[k] = (countSends[k] as number) + 1;
+      if (p.sendSeen[j]) countSeen[k] = (countSeen[k] as number) + 1;
       refSum += lift[c] as number;
-    });
+    }
+    const countsTo = countCells.length;
+    for (let k = countsFrom; k < countsTo; k++) slot[countCells[k] as number] = -1;
     const strength = prior.alpha + prior.beta;
     // Contacts with no sends inherit the workspace's reference cells for their prior rate.
     const referenceLift = sends > 0 ? refSum / sends : wsRef;
@@ -322,10 +394,11 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       reason: sends > strength ? 'own_history' : pagePriors.has(p.h.pageRef) ? 'page' : 'workspace',
       lift,
       referenceLift,
-      cellSends,
-      cellSeen,
+      countsFrom,
+      countsTo,
     });
   });
+  const cellCounts: CellCounts = { cells: Int16Array.from(countCells), sends: Int32Array.from(countSends), seen: Int32Array.from(countSeen) };
 
   return {
     horizonMinutes: H,
@@ -334,6 +407,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     pagePriors,
     liftExponent,
     contacts,
+    cellCounts,
     rhythms,
     method: rhythms ? 'beta-binomial-empirical-bayes+latent-rhythms' : 'beta-binomial-empirical-bayes+reachability-lift',
     assumptions: [
@@ -354,13 +428,27 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   };
 }
 
+/** Index of the contact's counts at a cell in `model.cellCounts`, −1 when it had no send there. */
+function countIndex(model: SendTimeModel, c: ContactModel, cell: number): number {
+  const cells = model.cellCounts.cells;
+  for (let k = c.countsFrom; k < c.countsTo; k++) if (cells[k] === cell) return k;
+  return -1;
+}
+
+/** The contact's sends at a cell. */
+export function cellSends(model: SendTimeModel, c: ContactModel, cell: number): number {
+  const k = countIndex(model, c, cell);
+  return k < 0 ? 0 : (model.cellCounts.sends[k] as number);
+}
+
 /** Posterior estimate for one contact at one cell (hour of week in the contact's zone). */
 export function contactCell(model: SendTimeModel, c: ContactModel, cell: number): SendTimeCell {
   const prior = c.posterior;
   const rate = prior.alpha / (prior.alpha + prior.beta);
   const base = extrapolate(rate, c.lift[cell] as number, c.referenceLift, model.liftExponent);
-  const own = c.cellSends[cell] as number;
-  const ownSeen = c.cellSeen[cell] as number;
+  const at = countIndex(model, c, cell);
+  const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
+  const ownSeen = at < 0 ? 0 : (model.cellCounts.seen[at] as number);
   const borrowed = (model.pagePriors.get(c.pageRef) ?? model.workspacePrior);
   const kappa = borrowed.alpha + borrowed.beta + OTHER_CELL_WEIGHT * (c.sends - own);
   const a = kappa * base + ownSeen;
@@ -381,10 +469,11 @@ export function contactCell(model: SendTimeModel, c: ContactModel, cell: number)
 export function contactRate(model: SendTimeModel, c: ContactModel, cell: number): number {
   const rate = c.posterior.alpha / (c.posterior.alpha + c.posterior.beta);
   const base = extrapolate(rate, c.lift[cell] as number, c.referenceLift, model.liftExponent);
-  const own = c.cellSends[cell] as number;
+  const at = countIndex(model, c, cell);
+  const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
   const borrowed = model.pagePriors.get(c.pageRef) ?? model.workspacePrior;
   const kappa = borrowed.alpha + borrowed.beta + OTHER_CELL_WEIGHT * (c.sends - own);
-  return (kappa * base + (c.cellSeen[cell] as number)) / (kappa + own);
+  return (kappa * base + (at < 0 ? 0 : (model.cellCounts.seen[at] as number))) / (kappa + own);
 }
 
 /**
@@ -405,8 +494,9 @@ export function audienceHeatmapCells(model: SendTimeModel, contactIds: readonly 
     let n = 0;
     for (const c of list) {
       sum += contactRate(model, c, k);
-      sends += c.cellSends[k] as number;
-      n += c.cellSends[k] as number;
+      const own = cellSends(model, c, k);
+      sends += own;
+      n += own;
     }
     const prior = model.workspacePrior;
     const mean = list.length > 0 ? sum / list.length : prior.alpha / (prior.alpha + prior.beta);

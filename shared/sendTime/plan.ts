@@ -142,8 +142,16 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     closes: number;
     cut: boolean;
     fixedIndex: number;
+    fixedRate: number;
+    /** The allowed runs of one cell, [first, end) minutes, as offsets into runStarts/runEnds/runRates. */
+    runFrom: number;
+    runTo: number;
+    order: number;
   }
   const candidates: Candidate[] = [];
+  const runStarts: number[] = [];
+  const runEnds: number[] = [];
+  const runRates: number[] = [];
   for (const c of contacts) {
     if (options.frequencyCapMax != null && c.recentSends >= options.frequencyCapMax) {
       leftOut.push({ contactId: c.contactId, psid: c.psid, reason: 'frequency_cap', detail: `${c.recentSends} messages already sent in the cap's period (max ${options.frequencyCapMax}).` });
@@ -168,6 +176,8 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     let allowed = 0;
     let bestIn = -1;
     let fixedIndex = -1;
+    let fixedRate = 0;
+    const runFrom = runStarts.length;
     // Walk runs of one cell: rate and quiet flag are constant inside each.
     for (let i = lo; i < hi; ) {
       const stop = Math.min(hi, grid.nextChange[i] as number);
@@ -175,11 +185,18 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
         allowed += stop - i;
         const r = rateOf(c, grid.cells[i] as number);
         if (r > bestIn) bestIn = r;
+        runStarts.push(i);
+        runEnds.push(stop);
+        runRates.push(r);
         const near = Math.min(stop - 1, Math.max(i, usualIndex));
-        if (fixedIndex < 0 || Math.abs(near - usualIndex) < Math.abs(fixedIndex - usualIndex)) fixedIndex = near;
+        if (fixedIndex < 0 || Math.abs(near - usualIndex) < Math.abs(fixedIndex - usualIndex)) {
+          fixedIndex = near;
+          fixedRate = r;
+        }
       }
       i = stop;
     }
+    const runTo = runStarts.length;
     if (allowed === 0) {
       leftOut.push({ contactId: c.contactId, psid: c.psid, reason: 'quiet_hours', detail: 'Every open minute falls in the contact’s local quiet hours.' });
       continue;
@@ -191,32 +208,30 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     }
     const holdout = holdoutShare > 0 && hashUnit(options.holdoutSeed ?? 'holdout', c.psid) < holdoutShare;
     const explore = !holdout && explorationShare > 0 && mixedUnit(`${options.holdoutSeed ?? 'holdout'}/explore`, c.psid) < explorationShare;
-    candidates.push({ c, grid, lo, hi, allowed, holdout, explore, closes, cut, fixedIndex });
+    candidates.push({ c, grid, lo, hi, allowed, holdout, explore, closes, cut, fixedIndex, fixedRate, runFrom, runTo, order: hashUnit('order', c.psid) });
   }
 
-  candidates.sort((a, b) => a.allowed - b.allowed || a.hi - b.hi || hashUnit('order', a.c.psid) - hashUnit('order', b.c.psid));
+  candidates.sort((a, b) => a.allowed - b.allowed || a.hi - b.hi || a.order - b.order);
   const used = new Int32Array(minutes);
   const sends: PlannedSend[] = [];
   let planSum = 0;
   let usualSum = 0;
+  const runOrder: number[] = [];
   for (const k of candidates) {
-    const rateAt = new Map<number, number>();
-    const rate = (i: number): number => {
-      const cell = k.grid.cells[i] as number;
-      let r = rateAt.get(cell);
-      if (r === undefined) {
-        r = rateOf(k.c, cell);
-        rateAt.set(cell, r);
-      }
-      return r;
-    };
     const free = (i: number) => cap === null || (used[i] as number) < cap;
     let pick: number | undefined;
-    if (k.holdout || k.explore) {
+    if (k.holdout) {
+      // The allowed minute nearest the usual one, the earlier of two at the same distance.
+      const allowedAt = (i: number) => i >= k.lo && i < k.hi && !k.grid.quiet[i];
+      const reach = Math.max(k.fixedIndex - k.lo, k.hi - 1 - k.fixedIndex);
+      for (let d = 0; d <= reach && pick === undefined; d++) {
+        if (allowedAt(k.fixedIndex - d) && free(k.fixedIndex - d)) pick = k.fixedIndex - d;
+        else if (d > 0 && allowedAt(k.fixedIndex + d) && free(k.fixedIndex + d)) pick = k.fixedIndex + d;
+      }
+    } else if (k.explore) {
       const order: number[] = [];
       for (let i = k.lo; i < k.hi; i++) if (!k.grid.quiet[i]) order.push(i);
-      if (k.holdout) order.sort((a, b) => Math.abs(a - k.fixedIndex) - Math.abs(b - k.fixedIndex) || a - b);
-      else {
+      {
         // A seeded shuffle: the contact's first choice is a uniformly random allowed minute.
         const keys = new Map(order.map((i) => [i, mixedUnit(`explore/${k.c.psid}`, String(i))]));
         order.sort((a, b) => (keys.get(a) as number) - (keys.get(b) as number));
@@ -225,15 +240,11 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     } else {
       // Best rate first, earliest minute first among equals: the allowed minutes form runs of one
       // cell each; ordering the runs (rate, then start) and walking each run forwards is that order.
-      const runs: { start: number; end: number; rate: number }[] = [];
-      for (let i = k.lo; i < k.hi; ) {
-        const stop = Math.min(k.hi, k.grid.nextChange[i] as number);
-        if (!k.grid.quiet[i]) runs.push({ start: i, end: stop, rate: rate(i) });
-        i = stop;
-      }
-      runs.sort((a, b) => b.rate - a.rate || a.start - b.start);
-      outer: for (const r of runs) {
-        for (let i = r.start; i < r.end; i++) {
+      runOrder.length = 0;
+      for (let r = k.runFrom; r < k.runTo; r++) runOrder.push(r);
+      runOrder.sort((a, b) => (runRates[b] as number) - (runRates[a] as number) || (runStarts[a] as number) - (runStarts[b] as number));
+      outer: for (const r of runOrder) {
+        for (let i = runStarts[r] as number; i < (runEnds[r] as number); i++) {
           if (free(i)) {
             pick = i;
             break outer;
@@ -253,7 +264,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     used[pick] = (used[pick] as number) + 1;
     const est = k.c.estimate(k.grid.cells[pick] as number);
     planSum += est.rate;
-    usualSum += rate(k.fixedIndex);
+    usualSum += k.fixedRate;
     sends.push({
       contactId: k.c.contactId,
       psid: k.c.psid,

@@ -34,8 +34,8 @@ export function planContacts(model: SendTimeModel, ids: readonly number[], recen
       unknown.push(id);
       continue;
     }
-    const cache = new Map<number, { rate: number; low: number; high: number }>();
-    const rates = new Map<number, number>();
+    // The planner asks each contact for a rate once per run of one cell and for an interval once
+    // (at the chosen minute): no per-contact caches, which cost more than they save at 100 000 contacts.
     contacts.push({
       contactId: id,
       psid: c.psid,
@@ -43,22 +43,8 @@ export function planContacts(model: SendTimeModel, ids: readonly number[], recen
       lastInboundAt: c.lastInboundAt,
       recentSends: recent.get(id) ?? 0,
       reason: c.reason,
-      estimate: (cell) => {
-        let e = cache.get(cell);
-        if (!e) {
-          e = contactCell(model, c, cell);
-          cache.set(cell, e);
-        }
-        return e;
-      },
-      rate: (cell) => {
-        let r = rates.get(cell);
-        if (r === undefined) {
-          r = contactRate(model, c, cell);
-          rates.set(cell, r);
-        }
-        return r;
-      },
+      estimate: (cell) => contactCell(model, c, cell),
+      rate: (cell) => contactRate(model, c, cell),
     });
   }
   return { contacts, unknown };
