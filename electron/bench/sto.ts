@@ -9,6 +9,10 @@ import { POLICIES, evaluateSendTime, type SendTimeEvaluation } from '../services
 import { readWorkspaceHistory } from '../services/sendTime/history';
 import { planContacts } from '../services/sendTime/plan';
 
+/** Table column width and short policy names (the JSON line keeps the full names). */
+const COL = 10;
+const SHORT: Record<string, string> = { heatmapBestHour: 'heatmapBH', audienceBestHour: 'audienceBH' };
+
 /**
  * `npm run bench -- sto [--contacts N] [--skip-eval] [--runs R]`
  *
@@ -67,12 +71,12 @@ if (!values['skip-eval']) {
     evaluation[key] = { contacts: e.contacts, days: e.days, evaluated: e.evaluated, rates: e.rates, captured: e.captured, timings: e.timings };
     rows.push(
       `${key.padEnd(12)} ${String(e.contacts).padStart(6)} ${String(e.days).padStart(4)} ${String(e.evaluated).padStart(6)}  ` +
-        POLICIES.map((p) => (e.rates[p] * 100).toFixed(1).padStart(8)).join('') +
+        POLICIES.map((p) => (e.rates[p] * 100).toFixed(1).padStart(COL)).join('') +
         `  ${e.captured.toFixed(3).padStart(8)}`,
     );
   }
   console.log('Send-time evaluation (H = 60 min, seen-within-H %, simulator truth)');
-  console.log(`${'scenario'.padEnd(12)} ${'contacts'.padStart(6)} days  evald  ${POLICIES.map((p) => p.slice(0, 8).padStart(8)).join('')}  captured`);
+  console.log(`${'scenario'.padEnd(12)} ${'contacts'.padStart(6)} days  evald  ${POLICIES.map((p) => (SHORT[p] ?? p).padStart(COL)).join('')}  captured`);
   for (const r of rows) console.log(r);
   figures.evaluation = evaluation;
 }

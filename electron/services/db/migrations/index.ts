@@ -8,6 +8,7 @@ import { segments } from './006_segments';
 import { sendTimePlans } from './007_sendTime';
 import { graphSync } from './008_graphSync';
 import { segmentLinks } from './009_segmentLinks';
+import { segmentCountIndex } from './010_segmentCountIndex';
 
 /** Ordered; a migration is never edited once released, only followed by a new one. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   sendTimePlans,
   graphSync,
   segmentLinks,
+  segmentCountIndex,
 ];
