@@ -1,45 +1,10 @@
-import { logBeta } from '../stats/distributions';
+import { betaContinuedFraction as continuedFraction, logBeta } from '../stats/distributions';
 
-const TINY = 1e-300;
-const EPSILON = 1e-16;
-
-/**
- * Continued fraction of the incomplete beta (Numerical Recipes `betacf`, modified Lentz), the
- * same arithmetic as `betaCdf` in shared/stats/distributions: repeated here so a quantile
- * search computes ln B(a, b) once instead of at every CDF evaluation (the plan asks for
- * 200 000 quantiles). `betaQuantile` gives bit-for-bit the values it gave through `betaCdf`.
+/*
+ * The continued fraction is `betaContinuedFraction` from shared/stats/distributions, the same
+ * arithmetic as its `betaCdf`; only ln B(a, b) is hoisted so a quantile search computes it once
+ * instead of at every CDF evaluation (the plan asks for 200 000 quantiles).
  */
-function continuedFraction(a: number, b: number, x: number): number {
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < TINY) d = TINY;
-  d = 1 / d;
-  let h = d;
-  const maxIterations = 10_000 + Math.ceil(20 * Math.sqrt(Math.max(a, b)));
-  for (let m = 1; m <= maxIterations; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < EPSILON) break;
-  }
-  return h;
-}
 
 /** Beta(a, b) CDF at x given lb = ln B(a, b). */
 function cdfWithLogBeta(x: number, a: number, b: number, lb: number): number {

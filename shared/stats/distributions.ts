@@ -91,7 +91,7 @@ export function regularizedGammaQ(a: number, x: number): number {
 }
 
 /** Continued fraction for the incomplete beta (Numerical Recipes `betacf`, modified Lentz). */
-function betaContinuedFraction(a: number, b: number, x: number): number {
+export function betaContinuedFraction(a: number, b: number, x: number): number {
   const qab = a + b;
   const qap = a + 1;
   const qam = a - 1;
