@@ -10,7 +10,7 @@ import { readWorkspaceHistory } from '../services/sendTime/history';
 import { planContacts } from '../services/sendTime/plan';
 
 /** Table column width and short policy names (the JSON line keeps the full names). */
-const COL = 10;
+const COL = 12;
 const SHORT: Record<string, string> = { heatmapBestHour: 'heatmapBH', audienceBestHour: 'audienceBH' };
 
 /**
