@@ -13,6 +13,7 @@ import { incidentParamsOf } from '../services/monitoring/alertRules';
 import { baselineFunnel, baselineLatency, baselineRecurring, baselineStuck, preload } from '../services/monitoring/bench/baseline';
 import { generateDataset } from '../services/monitoring/bench/dataset';
 import { zoneCalendar } from '../services/monitoring/zoneCalendar';
+import { timeMedian } from './timing';
 
 /**
  * `npm run bench -- monitoring [--messages N] [--contacts N] [--runs R] [--seed S] [--keep]`
@@ -36,22 +37,8 @@ const messages = Number(values.messages);
 const contacts = Number(values.contacts);
 const runs = Math.max(1, Number(values.runs));
 
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
 /** One warm-up, then the median of `runs` timed calls. */
-function time<T>(f: () => T): { ms: number; result: T } {
-  let result = f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    result = f();
-    times.push(performance.now() - t);
-  }
-  return { ms: medianOf(times), result };
-}
+const time = <T>(f: () => T) => timeMedian(runs, f);
 
 function once<T>(f: () => T): { ms: number; result: T } {
   const t = performance.now();

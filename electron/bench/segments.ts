@@ -8,6 +8,7 @@ import { openStore } from '../services/db/store';
 import { generateDataset } from '../services/monitoring/bench/dataset';
 import { countSegment, exportLines, prepareRule, type ExportSummary } from '../services/segments/query';
 import { refreshContactStats } from '../services/segments/stats';
+import { timeMedian } from './timing';
 
 /**
  * `npm run bench -- segments [--messages N] [--contacts N] [--runs R] [--seed S]`
@@ -29,20 +30,7 @@ const { values } = parseArgs({
 });
 const runs = Math.max(1, Number(values.runs));
 
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-function time<T>(f: () => T): { ms: number; result: T } {
-  let result = f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    result = f();
-    times.push(performance.now() - t);
-  }
-  return { ms: medianOf(times), result };
-}
+const time = <T>(f: () => T) => timeMedian(runs, f);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-bench-segments-'));
 const store = openStore({ dataDir: dir });

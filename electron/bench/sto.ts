@@ -8,6 +8,7 @@ import { createContext } from '../services/context';
 import { POLICIES, evaluateSendTime, type SendTimeEvaluation } from '../services/sendTime/evaluate';
 import { readWorkspaceHistory } from '../services/sendTime/history';
 import { planContacts } from '../services/sendTime/plan';
+import { timeMedian } from './timing';
 
 /** Table column width and short policy names (the JSON line keeps the full names). */
 const COL = 12;
@@ -38,20 +39,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1] as number;
-}
-function timed<T>(f: () => T): { ms: number; result: T } {
-  let result = f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    result = f();
-    times.push(performance.now() - t);
-  }
-  return { ms: median(times), result };
-}
+const timed = <T>(f: () => T) => timeMedian(runs, f);
 
 const figures: Record<string, unknown> = { bench: 'sto' };
 
