@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { MAX_VARIANTS, MIN_VARIANTS, type AbReading } from '../../../../shared/domain/experiments';
 import { useT } from '../../i18n/useT';
 import { useApp } from '../../stores/appStore';
@@ -39,6 +39,13 @@ export function ManualAnalysis(props: { locale: string; headingRef: RefObject<HT
   const [reading, setReading] = useState<AbReading | null>(null);
   const [busy, setBusy] = useState(false);
   const verdictHeading = useRef<HTMLHeadingElement>(null);
+  const focusVerdict = useRef(false);
+  useEffect(() => {
+    if (reading && focusVerdict.current) {
+      focusVerdict.current = false;
+      verdictHeading.current?.focus();
+    }
+  }, [reading]);
 
   const update = (key: number, patch: Partial<Row>) => {
     setRows((list) => list.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -59,10 +66,11 @@ export function ManualAnalysis(props: { locale: string; headingRef: RefObject<HT
         alpha,
         ...(Number.isNaN(plannedValue) ? {} : { plannedPerVariant: plannedValue }),
       });
+      // The reading appears below the form: take keyboard and screen-reader users to its verdict
+      // once it is rendered (the effect above; a frame callback could run before React commits).
+      focusVerdict.current = true;
       setErrors({});
       setReading(result);
-      // The reading appears below the form: take keyboard and screen-reader users to its verdict.
-      requestAnimationFrame(() => verdictHeading.current?.focus());
     } catch (err) {
       setErrors(errorsOf(err).fields);
       setReading(null);
