@@ -1,6 +1,7 @@
 import { CELLS, type SendTimeCell, type SendTimeReason } from '../domain/sendTime';
 import { zonedParts } from '../time/zones';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
+import { PresenceLifts, fitPresence, lowerBound, presenceEvidence, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
 import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 
 /** One contact's history as the model reads it (UTC ms). */
@@ -26,7 +27,9 @@ export interface FitOptions {
   /** Count late deliveries and late reads as signs of presence (default false: their timing is censored by the send, see the assumptions). */
   lateSignals?: boolean;
   /** How a contact's reachability shape is pooled: latent audience rhythms (default) or a blend with the audience's profile. */
-  shape?: 'rhythms' | 'blend';
+  shape?: 'presence' | 'rhythms' | 'blend';
+  /** Presence classes and how waits are read (see `hazard.ts`). */
+  presence?: PresenceFitOptions & Omit<EvidenceOptions, 'asOf'> & { fitContacts?: number };
   /** Number of latent rhythms (default 12). */
   rhythmClasses?: number;
 }
@@ -69,6 +72,8 @@ export interface SendTimeModel {
   cellCounts: CellCounts;
   /** The audience's latent rhythms (null with the blend shape). */
   rhythms: RhythmMixture | null;
+  /** The audience's presence classes (null unless the presence shape was fitted). */
+  presence: PresenceModel | null;
   method: string;
   assumptions: string[];
 }
@@ -79,23 +84,12 @@ const ACTIVITY_PRIOR_EVENTS = 10;
 const OTHER_CELL_WEIGHT = 0.5;
 /** A Page needs this many contacts with sends to get its own prior rather than the workspace's. */
 const MIN_CONTACTS_FOR_PAGE_PRIOR = 30;
-/** Contacts sampled to fit the latent rhythms. */
+/** Contacts sampled to fit the latent rhythms, and the presence classes. */
 const RHYTHM_FIT_CONTACTS = 4000;
+const PRESENCE_FIT_CONTACTS = 8000;
 const MIN_CONTACTS_FOR_RHYTHMS = 1000;
 /** Inbound messages this close to the previous one kept are one burst: one sign of presence. */
 const BURST_MS = 10 * 60_000;
-
-/** First index i with sorted[i] >= t. */
-function lowerBound(sorted: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 const LIFT_EXPONENTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 
 const QUARTER_MS = 15 * 60_000;
@@ -167,6 +161,7 @@ interface Prepared {
   sendCells: number[];
   sendSeen: boolean[];
   seenCount: number;
+  presence: PresenceEvidence | null;
 }
 
 /** A reusable buffer for sorting one contact's instants (a typed-array sort: numeric, no comparator calls). */
@@ -190,8 +185,11 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const lateMs = (options.lateMinutes ?? 60) * 60_000;
   const Hms = H * 60_000;
 
-  const replyMs = (options.conversationMinutes ?? 60) * 60_000;
+  const conversationMinutes = options.conversationMinutes ?? 20;
+  const replyMs = conversationMinutes * 60_000;
   const useLate = options.lateSignals ?? false;
+  const shape = options.shape ?? 'presence';
+  const evidenceOptions: EvidenceOptions = { ...options.presence, asOf: options.asOf };
   const inboundScratch = new TimeScratch();
   const promptedScratch = new TimeScratch();
   const prepared: Prepared[] = histories.map((h) => {
@@ -238,7 +236,8 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       sendSeen.push(seen);
       if (seen) seenCount++;
     }
-    return { h, activityCells, sendCells, sendSeen, seenCount };
+    const presence = shape === 'presence' ? presenceEvidence(h.zone, activityCells.map(binOfCell), inbound, h.outbound, evidenceOptions) : null;
+    return { h, activityCells, sendCells, sendSeen, seenCount, presence };
   });
 
   // Workspace activity profile (hour of week), Laplace-smoothed so no hour is impossible.
@@ -260,9 +259,19 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   }
   for (const [page, list] of byPage) if (list.length >= MIN_CONTACTS_FOR_PAGE_PRIOR) pagePriors.set(page, fitBetaPrior(list));
 
-  const shape = options.shape ?? 'rhythms';
+  let presenceModel: PresenceModel | null = null;
+  if (shape === 'presence') {
+    const ev = prepared.map((p) => p.presence as PresenceEvidence).filter((e) => e.reads.length + e.inbound.length > 0);
+    // Too few contacts with evidence cannot tell classes apart: the audience rhythms' fallback below is safer.
+    if (ev.length >= MIN_CONTACTS_FOR_RHYTHMS) {
+      // The classes are audience-level: evenly spaced contacts with evidence are enough to fit them.
+      const most = options.presence?.fitContacts ?? PRESENCE_FIT_CONTACTS;
+      const sample = ev.length <= most ? ev : Array.from({ length: most }, (_, i) => ev[Math.floor((i * ev.length) / most)] as PresenceEvidence);
+      presenceModel = fitPresence(sample, options.presence ?? {});
+    }
+  }
   let rhythms: RhythmMixture | null = null;
-  const events = shape === 'rhythms' ? prepared.map((p) => p.activityCells.map(binOfCell)) : [];
+  const events = shape === 'rhythms' || (shape === 'presence' && !presenceModel) ? prepared.map((p) => p.activityCells.map(binOfCell)) : [];
   const withEvents = events.filter((e) => e.length > 0);
   // Too few contacts with events cannot tell rhythms apart: the blend with the audience's profile is safer.
   if (withEvents.length >= MIN_CONTACTS_FOR_RHYTHMS) {
@@ -274,8 +283,10 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     );
   }
   const liftByBins = new Map<string, Float64Array>();
+  const presenceLifts = presenceModel ? new PresenceLifts(presenceModel, H, prepared.length) : null;
   // Each contact's lift: its posterior mix of the audience's rhythms, or its own hour-of-day activity blended with the workspace's week.
   const lifts = prepared.map((p) => {
+    if (presenceLifts) return presenceLifts.lift(p.presence as PresenceEvidence);
     if (rhythms) {
       // Contacts with the same presence bins (often none) share one lift.
       const bins = p.activityCells.map(binOfCell).sort((a, b) => a - b);
@@ -323,12 +334,13 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     prepared.forEach((p, i) => {
       const lift = lifts[i] as Float64Array;
       for (let s = 0; s < p.sendCells.length; s++) {
-        const r = Math.max(1e-6, lift[p.sendCells[s] as number] as number) / ref;
-        let j = ratioIndex.get(r);
+        // Ratios within 0.1 % of each other are one term: the exponent grid is far coarser than that.
+        const key = Math.round(Math.log(Math.max(1e-6, lift[p.sendCells[s] as number] as number) / ref) * 1000);
+        let j = ratioIndex.get(key);
         if (j === undefined) {
           j = logRatio.length;
-          ratioIndex.set(r, j);
-          logRatio.push(Math.log(r));
+          ratioIndex.set(key, j);
+          logRatio.push(key / 1000);
           seenAt.push(0);
           unseenAt.push(0);
         }
@@ -409,23 +421,37 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     contacts,
     cellCounts,
     rhythms,
-    method: rhythms ? 'beta-binomial-empirical-bayes+latent-rhythms' : 'beta-binomial-empirical-bayes+reachability-lift',
+    presence: presenceModel,
+    method: presenceModel ? 'beta-binomial-empirical-bayes+presence-classes' : rhythms ? 'beta-binomial-empirical-bayes+latent-rhythms' : 'beta-binomial-empirical-bayes+reachability-lift',
     assumptions: [
       `Seen within H means read_at − sent_at ≤ ${H} min; messages sent less than H before ${new Date(options.asOf).toISOString()} are pending and left out.`,
       'Level: each contact’s rate is a Beta posterior whose prior is fitted by the method of moments over contacts of its Page (30+ contacts with sends) or else of the workspace.',
-      `Presence: inbound messages the send schedule did not cause — a message written within ${options.conversationMinutes ?? 60} min after a Page message was sent or read is a reply, and lines within 10 min of the previous one are one burst; Page messages sent within ${options.conversationMinutes ?? 60} min of an inbound one are conversation and do not count as sends.`,
-      useLate
-        ? 'Reads more than 60 min after delivery and deliveries more than 60 min after sending also count as presence.'
-        : 'Late reads and late deliveries are not used as presence: a read after the first hour lands at the first session after the cut, so its hour is pushed towards the hours just after the usual send time.',
-      rhythms
-        ? `Shape: ${rhythms.weights.length} audience rhythms (weekday/weekend × hour) fitted by EM on the presence events of up to ${RHYTHM_FIT_CONTACTS} contacts; each contact’s profile is its posterior mix of them (contact → rhythm group → audience), so three evening messages are enough to be placed among evening people.`
-        : `Shape: the contact’s presence by local hour, pooled over weekdays and blended with the workspace’s hour-of-week profile (10 pseudo-events); fewer than ${MIN_CONTACTS_FOR_RHYTHMS} contacts had presence events, too few to fit audience rhythms.`,
+      `Presence: inbound messages the send schedule did not cause — a message written within ${conversationMinutes} min after a Page message was sent or read is a reply, and lines within 10 min of the previous one are one burst; Page messages sent within ${conversationMinutes} min of an inbound one are conversation and do not count as sends.`,
+      ...(presenceModel
+        ? [
+            `Shape: ${presenceModel.rates.length} presence classes (weekday/weekend × hour rates) fitted by EM (${presenceModel.iterations} iterations) on up to ${options.presence?.fitContacts ?? PRESENCE_FIT_CONTACTS} contacts’ organic messages and on how long the Page’s messages waited to be read: a wait starts ${options.presence?.freshMinutes ?? 20} min after delivery (earlier reads are the notification’s doing) and ends at the read, or is cut at the next Page message, at ${options.presence?.maxWaitHours ?? 48} h, or when the history ends; the hours it lasted count against the hours it ends in, so reads piling up after the usual send time do not make those hours look busy. Reads made while the person was writing, and waits over ${options.presence?.dropUnreadHours ?? 8} h with no read (a message with no pull of its own), are left out.`,
+            'Each contact’s presence is its posterior mix of the classes at its own level of use (Gamma prior, integrated out): contact → class → audience. A send at minute m of an hour is judged over the next H minutes, so its chance blends that hour’s and the next hour’s.',
+          ]
+        : [
+            useLate
+              ? 'Reads more than 60 min after delivery and deliveries more than 60 min after sending also count as presence.'
+              : 'Late reads and late deliveries are not used as presence: a read after the first hour lands at the first session after the cut, so its hour is pushed towards the hours just after the usual send time.',
+            rhythms
+              ? `Shape: ${rhythms.weights.length} audience rhythms (weekday/weekend × hour) fitted by EM on the presence events of up to ${RHYTHM_FIT_CONTACTS} contacts; each contact’s profile is its posterior mix of them (contact → rhythm group → audience), so three evening messages are enough to be placed among evening people.`
+              : `Shape: the contact’s presence by local hour, pooled over weekdays and blended with the workspace’s hour-of-week profile (10 pseudo-events); fewer than ${MIN_CONTACTS_FOR_RHYTHMS} contacts had presence events, too few to fit audience classes.`,
+          ]),
       `The lift moves a contact’s rate from the cells it was sent at to other cells on the odds scale, with exponent ${liftExponent} chosen by likelihood on past sends (0 means the signals did not predict outcomes).`,
       'A cell’s evidence is the prior strength, plus its own sends, plus half of the contact’s sends elsewhere (they inform it only through the lift); the interval is the 90 % Beta interval on that evidence.',
       'Buckets are local weekday × hour in the contact’s zone, else the Page’s, else the workspace’s, across DST changes.',
       'Contacts with no history get their Page’s or the workspace’s rate and the audience’s profile.',
     ],
   };
+}
+
+/** The lift of a send `fraction` of the way into a cell: its H-window covers that much of the next hour instead. */
+function liftAt(c: ContactModel, cell: number, fraction: number): number {
+  const here = c.lift[cell] as number;
+  return fraction > 0 ? (1 - fraction) * here + fraction * (c.lift[(cell + 1) % CELLS] as number) : here;
 }
 
 /** Index of the contact's counts at a cell in `model.cellCounts`, −1 when it had no send there. */
@@ -442,10 +468,10 @@ export function cellSends(model: SendTimeModel, c: ContactModel, cell: number): 
 }
 
 /** Posterior estimate for one contact at one cell (hour of week in the contact's zone). */
-export function contactCell(model: SendTimeModel, c: ContactModel, cell: number): SendTimeCell {
+export function contactCell(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): SendTimeCell {
   const prior = c.posterior;
   const rate = prior.alpha / (prior.alpha + prior.beta);
-  const base = extrapolate(rate, c.lift[cell] as number, c.referenceLift, model.liftExponent);
+  const base = extrapolate(rate, liftAt(c, cell, fraction), c.referenceLift, model.liftExponent);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
   const ownSeen = at < 0 ? 0 : (model.cellCounts.seen[at] as number);
@@ -466,9 +492,9 @@ export function contactCell(model: SendTimeModel, c: ContactModel, cell: number)
 }
 
 /** Posterior mean only (no interval): the planner calls this many times. */
-export function contactRate(model: SendTimeModel, c: ContactModel, cell: number): number {
+export function contactRate(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): number {
   const rate = c.posterior.alpha / (c.posterior.alpha + c.posterior.beta);
-  const base = extrapolate(rate, c.lift[cell] as number, c.referenceLift, model.liftExponent);
+  const base = extrapolate(rate, liftAt(c, cell, fraction), c.referenceLift, model.liftExponent);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
   const borrowed = model.pagePriors.get(c.pageRef) ?? model.workspacePrior;

@@ -12,13 +12,16 @@ export interface PlanContact {
   /** Outbound messages to this contact within the frequency cap's period. */
   recentSends: number;
   reason: SendTimeReason;
-  /** Predicted chance of seen within H for a send in the contact's local hour-of-week cell. */
-  estimate: (cell: number) => { rate: number; low: number; high: number };
-  /** The same rate without its interval (cheaper); the planner compares cells with it. */
-  rate?: (cell: number) => number;
+  /**
+   * Predicted chance of seen within H for a send at `fraction` (0–1) of the way through the
+   * contact's local hour-of-week cell: a send at 19:45 is judged over 19:45–20:45, mostly the next hour.
+   */
+  estimate: (cell: number, fraction?: number) => { rate: number; low: number; high: number };
+  /** The same rate without its interval (cheaper); the planner compares minutes with it. */
+  rate?: (cell: number, fraction?: number) => number;
 }
 
-const rateOf = (c: PlanContact, cell: number): number => (c.rate ? c.rate(cell) : c.estimate(cell).rate);
+const rateOf = (c: PlanContact, cell: number, fraction = 0): number => (c.rate ? c.rate(cell, fraction) : c.estimate(cell, fraction).rate);
 
 export interface QuietHours {
   /** Local hour quiet time starts (inclusive) and ends (exclusive); start > end wraps past midnight. */
@@ -76,6 +79,8 @@ export function isQuietHour(hour: number, quiet: QuietHours | null | undefined):
 
 interface ZoneGrid {
   cells: Int16Array;
+  /** How far into its local hour each minute is (0–59/60). */
+  fractions: Float64Array;
   quiet: Uint8Array;
   /** For each minute, the first later minute in another cell (cell and quiet flag are constant in between). */
   nextChange: Int32Array;
@@ -118,10 +123,11 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   const gridOf = (zone: string): ZoneGrid => {
     let g = grids.get(zone);
     if (!g) {
-      g = { cells: new Int16Array(minutes), quiet: new Uint8Array(minutes), nextChange: new Int32Array(minutes) };
+      g = { cells: new Int16Array(minutes), fractions: new Float64Array(minutes), quiet: new Uint8Array(minutes), nextChange: new Int32Array(minutes) };
       for (let i = 0; i < minutes; i++) {
         const p = zonedParts(first + i * MINUTE_MS, zone);
         g.cells[i] = p.weekday * 24 + p.hour;
+        g.fractions[i] = p.minute / 60;
         g.quiet[i] = isQuietHour(p.hour, options.quietHours) ? 1 : 0;
       }
       for (let i = minutes - 1; i >= 0; i--) g.nextChange[i] = i + 1 < minutes && g.cells[i + 1] === g.cells[i] ? (g.nextChange[i + 1] as number) : i + 1;
@@ -143,7 +149,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     cut: boolean;
     fixedIndex: number;
     fixedRate: number;
-    /** The allowed runs of one cell, [first, end) minutes, as offsets into runStarts/runEnds/runRates. */
+    /** The allowed runs of one cell, [first, end) minutes, as offsets into runStarts/runEnds/runRates/runEndRates. */
     runFrom: number;
     runTo: number;
     order: number;
@@ -152,6 +158,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   const runStarts: number[] = [];
   const runEnds: number[] = [];
   const runRates: number[] = [];
+  const runEndRates: number[] = [];
   for (const c of contacts) {
     if (options.frequencyCapMax != null && c.recentSends >= options.frequencyCapMax) {
       leftOut.push({ contactId: c.contactId, psid: c.psid, reason: 'frequency_cap', detail: `${c.recentSends} messages already sent in the cap's period (max ${options.frequencyCapMax}).` });
@@ -183,15 +190,22 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
       const stop = Math.min(hi, grid.nextChange[i] as number);
       if (!grid.quiet[i]) {
         allowed += stop - i;
-        const r = rateOf(c, grid.cells[i] as number);
+        const cell = grid.cells[i] as number;
+        // The rate moves linearly across a run (the H-window slides into the next hour): its best minute is one of its ends.
+        const r = rateOf(c, cell, grid.fractions[i] as number);
+        // When the next hour follows in the open window, its own first minute is at least as good as this run's end.
+        const nextOpen = stop < hi && !grid.quiet[stop];
+        const rEnd = stop - 1 > i && !nextOpen ? rateOf(c, cell, grid.fractions[stop - 1] as number) : r;
         if (r > bestIn) bestIn = r;
+        if (rEnd > bestIn) bestIn = rEnd;
         runStarts.push(i);
         runEnds.push(stop);
         runRates.push(r);
+        runEndRates.push(rEnd);
         const near = Math.min(stop - 1, Math.max(i, usualIndex));
         if (fixedIndex < 0 || Math.abs(near - usualIndex) < Math.abs(fixedIndex - usualIndex)) {
           fixedIndex = near;
-          fixedRate = r;
+          fixedRate = rateOf(c, cell, grid.fractions[near] as number);
         }
       }
       i = stop;
@@ -204,7 +218,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     // Would the contact have done better after its window closes? Then the plan was cut by it.
     let cut = false;
     for (let i = hi; i < minutes && !cut; i = grid.nextChange[i] as number) {
-      if (!grid.quiet[i] && rateOf(c, grid.cells[i] as number) > bestIn + 1e-9) cut = true;
+      if (!grid.quiet[i] && rateOf(c, grid.cells[i] as number, grid.fractions[i] as number) > bestIn + 1e-9) cut = true;
     }
     const holdout = holdoutShare > 0 && hashUnit(options.holdoutSeed ?? 'holdout', c.psid) < holdoutShare;
     const explore = !holdout && explorationShare > 0 && mixedUnit(`${options.holdoutSeed ?? 'holdout'}/explore`, c.psid) < explorationShare;
@@ -238,13 +252,18 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
       }
       pick = order.find(free);
     } else {
-      // Best rate first, earliest minute first among equals: the allowed minutes form runs of one
-      // cell each; ordering the runs (rate, then start) and walking each run forwards is that order.
+      // Best rate first, earliest minute first among equals: each run of one cell is tried from
+      // its better end (its start, or its end when the hour after it is better), walking inwards.
       runOrder.length = 0;
+      const better = (r: number) => Math.max(runRates[r] as number, runEndRates[r] as number);
       for (let r = k.runFrom; r < k.runTo; r++) runOrder.push(r);
-      runOrder.sort((a, b) => (runRates[b] as number) - (runRates[a] as number) || (runStarts[a] as number) - (runStarts[b] as number));
+      runOrder.sort((a, b) => better(b) - better(a) || (runStarts[a] as number) - (runStarts[b] as number));
       outer: for (const r of runOrder) {
-        for (let i = runStarts[r] as number; i < (runEnds[r] as number); i++) {
+        const fromEnd = (runEndRates[r] as number) > (runRates[r] as number) + 1e-12;
+        const lo = runStarts[r] as number;
+        const hi = runEnds[r] as number;
+        for (let j = 0; j < hi - lo; j++) {
+          const i = fromEnd ? hi - 1 - j : lo + j;
           if (free(i)) {
             pick = i;
             break outer;
@@ -262,7 +281,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
       continue;
     }
     used[pick] = (used[pick] as number) + 1;
-    const est = k.c.estimate(k.grid.cells[pick] as number);
+    const est = k.c.estimate(k.grid.cells[pick] as number, k.grid.fractions[pick] as number);
     planSum += est.rate;
     usualSum += k.fixedRate;
     sends.push({
@@ -306,7 +325,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     assumptions: [
       ...(options.assumptions ?? []),
       'A send is allowed at T only if T is before last_inbound_at + 24 h; contacts with no such minute in the validity window are listed apart, never scheduled.',
-      'Contacts with the fewest allowed minutes are placed first under the per-minute cap; within a contact’s best hour the earliest free minute is taken.',
+      'Contacts with the fewest allowed minutes are placed first under the per-minute cap. A send at minute m of an hour is judged over the next H minutes, so its chance blends that hour and the next in proportion; the best minute of an hour is then its first or its last allowed one, and the free minute nearest that end is taken.',
       ...(explorationShare > 0 ? [`Exploration: ${Math.round(explorationShare * 100)} % of the other contacts (seeded hash) go at a random allowed minute, so hours the history never tried get evidence.`] : []),
       `Holdout: ${Math.round(holdoutShare * 100)} % of scheduled contacts (seeded hash of the PSID) go at the usual time, ${String(options.usualHour).padStart(2, '0')}:00 in ${options.workspaceZone}, or the nearest allowed minute.`,
     ],

@@ -65,6 +65,13 @@ afterAll(async () => {
 
 const nav = (name: RegExp) => page.getByRole('navigation', { name: /Principal|Main/ }).getByRole('button', { name }).click();
 
+/** Two fits a few seconds apart agree to well under a tenth of a percentage point. */
+function expectSameRates(got: number[], want: number[]): void {
+  expect(got).toHaveLength(want.length);
+  const worst = Math.max(...got.map((g, i) => Math.abs(g - (want[i] as number))));
+  expect(worst).toBeLessThan(1e-4);
+}
+
 describe('send-time optimisation on the French restaurant demo (browser shell)', () => {
   it('opens the heatmap: 168 cells drawn, a summary for screen readers, a 7 × 24 table with the same numbers', async () => {
     await page.goto(app.shell.url);
@@ -96,9 +103,9 @@ describe('send-time optimisation on the French restaurant demo (browser shell)',
     expect(rates).toHaveLength(7 * 24);
     for (const r of rates) expect(r).toBeGreaterThanOrEqual(0);
     expect(new Set(rates.map((r) => r.toFixed(3))).size).toBeGreaterThan(20);
-    // The same figures as the API's.
+    // The same figures as the API's (fitted a moment later: messages still waiting to be read have waited a little longer).
     const api = await call<{ cells: { weekday: number; hour: number; rate: number }[] }>('sendtime:heatmap', { workspaceId, horizonMinutes: 60 });
-    expect(rates).toEqual(api.cells.map((c) => c.rate));
+    expectSameRates(rates, api.cells.map((c) => c.rate));
     expect(await table.getByRole('rowheader').first().textContent()).toBe('lun');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await showTable.click();
@@ -139,7 +146,7 @@ describe('send-time optimisation on the French restaurant demo (browser shell)',
     await expect.poll(() => page.locator('.sendtime-zone').textContent()).toMatch(/· 1 contact$/);
     const api = await call<{ cells: { rate: number }[] }>('sendtime:heatmap', { workspaceId, horizonMinutes: 1440, contactId: one.id });
     const rates = await page.locator('table.sendtime-grid td').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-rate'))));
-    expect(rates).toEqual(api.cells.map((c) => c.rate));
+    expectSameRates(rates, api.cells.map((c) => c.rate));
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 

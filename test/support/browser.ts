@@ -9,6 +9,7 @@ import { makeTempDir } from './tempDir';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(process.cwd(), 'test-results', 'screenshots');
 export const RENDERER_DIR = path.join(process.cwd(), 'dist', 'renderer');
+export const WORKER_SCRIPT = path.join(process.cwd(), 'dist', 'electron', 'jobWorker.cjs');
 
 /** Debian's Chromium, headless, with the flags this closed network needs. Never downloads a browser. */
 export async function launchChromium(): Promise<Browser> {
@@ -30,8 +31,11 @@ export interface AppUnderTest {
 /** The real browser shell over a fresh data folder, serving the built renderer. */
 export async function startApp(): Promise<AppUnderTest> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" first (npm test does).');
+  if (!fs.existsSync(WORKER_SCRIPT)) throw new Error('dist/electron/jobWorker.cjs is missing: run "npm run build" first (npm test does).');
   const tmp = makeTempDir('relais-e2e-');
   const ctx = createContext({ dataDir: tmp.dir });
+  // The built job worker, as the app uses it: imports, the demo and the send-time model fits run there.
+  ctx.workerScript = WORKER_SCRIPT;
   const shell = await startBrowserShell({ ctx, rendererDir: RENDERER_DIR });
   return {
     shell,

@@ -1,11 +1,9 @@
 import type { sendTimeContract } from '../../../shared/api/contracts/sendTime';
 import { ApiError } from '../../../shared/api/errors';
-import { audienceHeatmapCells } from '../../../shared/sendTime/model';
 import type { HandlersFor } from '../api/types';
 import type { AppContext } from '../context';
-import { fitWorkspaceModel } from './history';
-import { sendPlanCsv, sendPlanJson, sendTimePlan } from './plan';
-import { saveSendPlan, savedSendPlans, sendTimeUplift } from './saved';
+import { computeSendTime } from './offThread';
+import { checkSaveRequest, planRequestOf, savedSendPlans, sendTimeUplift, writeSendPlan } from './saved';
 
 /** Ids among `ids` that are not contacts of the workspace (contacts belong to it through their Page). */
 function foreignContacts(ctx: AppContext, workspaceId: number, ids: readonly number[]): number[] {
@@ -14,29 +12,15 @@ function foreignContacts(ctx: AppContext, workspaceId: number, ids: readonly num
 }
 
 export const sendTimeHandlers: HandlersFor<typeof sendTimeContract> = {
+  // Fitting the model and planning take seconds on a large workspace: they run in the job
+  // worker (offThread.ts) while the main process keeps answering; checks and writes stay here.
   'sendtime:heatmap': (input, ctx) => {
     const ws = ctx.workspaces.get(input.workspaceId);
     const contactId = input.contactId ?? null;
     if (contactId !== null && foreignContacts(ctx, ws.id, [contactId]).length > 0) {
       throw new ApiError('NOT_FOUND', `No contact ${contactId} in this workspace.`, [{ path: 'contactId', message: 'contact.notFound' }]);
     }
-    const { history, model } = fitWorkspaceModel(ctx.store.db, ws.id, input.horizonMinutes, Date.now());
-    const one = contactId === null ? null : model.contacts.get(contactId);
-    if (contactId !== null && !one) throw new ApiError('NOT_FOUND', `No contact ${contactId} in this workspace.`, [{ path: 'contactId', message: 'contact.notFound' }]);
-    const zones = new Set([...model.contacts.values()].map((c) => c.zone));
-    const zone = one ? one.zone : zones.size === 1 ? ([...zones][0] as string) : zones.size === 0 ? history.workspaceZone : 'local';
-    return {
-      horizonMinutes: input.horizonMinutes,
-      zone,
-      contactId,
-      contacts: one ? 1 : model.contacts.size,
-      cells: audienceHeatmapCells(model, contactId === null ? null : [contactId]),
-      method: model.method,
-      assumptions:
-        zone === 'local'
-          ? [...model.assumptions, 'The audience spans several time zones: each contact’s cells are in its own local time (zone "local").']
-          : model.assumptions,
-    };
+    return computeSendTime(ctx, { op: 'heatmap', request: { workspaceId: ws.id, horizonMinutes: input.horizonMinutes, contactId, asOf: Date.now() } });
   },
   'sendtime:plan': (input, ctx) => {
     const ws = ctx.workspaces.get(input.workspaceId);
@@ -51,29 +35,37 @@ export const sendTimeHandlers: HandlersFor<typeof sendTimeContract> = {
         );
       }
     }
-    const { plan } = sendTimePlan(ctx.store.db, {
-      workspaceId: ws.id,
-      contactIds,
-      horizonMinutes: input.horizonMinutes,
-      start: input.start,
-      end: input.end,
-      quietHours: input.quietHours,
-      perMinuteCap: input.perMinuteCap,
-      frequencyCap: input.frequencyCap,
-      holdoutShare: input.holdoutShare,
-      holdoutSeed: input.holdoutSeed,
-      explorationShare: input.explorationShare,
+    return computeSendTime(ctx, {
+      op: 'plan',
+      request: {
+        workspaceId: ws.id,
+        contactIds,
+        horizonMinutes: input.horizonMinutes,
+        start: input.start,
+        end: input.end,
+        quietHours: input.quietHours,
+        perMinuteCap: input.perMinuteCap,
+        frequencyCap: input.frequencyCap,
+        holdoutShare: input.holdoutShare,
+        holdoutSeed: input.holdoutSeed,
+        explorationShare: input.explorationShare,
+        asOf: Date.now(),
+      },
     });
-    return { plan, csv: sendPlanCsv(plan), json: sendPlanJson(plan) };
   },
-  'sendtime:save': (input, ctx) => {
+  'sendtime:save': async (input, ctx) => {
     const ws = ctx.workspaces.get(input.workspaceId);
     const contactIds = input.contactIds === null ? null : [...new Set(input.contactIds)];
     if (contactIds !== null) {
       const foreign = foreignContacts(ctx, ws.id, contactIds);
       if (foreign.length > 0) throw new ApiError('BAD_INPUT', `${foreign.length} of the audience’s contacts are not in this workspace (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}).`);
     }
-    return saveSendPlan(ctx.store.db, { ...input, workspaceId: ws.id, contactIds });
+    const now = Date.now();
+    const req = { ...input, workspaceId: ws.id, contactIds };
+    checkSaveRequest(ctx.store.db, req);
+    const plan = await computeSendTime(ctx, { op: 'planOnly', request: planRequestOf(req, now) });
+    // The single writer: the plan was computed off-thread, it is saved here.
+    return writeSendPlan(ctx.store.db, req, plan, now);
   },
   'sendtime:saved': (input, ctx) => {
     const ws = ctx.workspaces.get(input.workspaceId);

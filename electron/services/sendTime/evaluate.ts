@@ -37,6 +37,18 @@ export interface EvaluateOptions {
   onProgress?: (message: string) => void;
   /** Model settings to compare (default: the app's). */
   model?: Omit<FitOptions, 'horizonMinutes' | 'asOf'>;
+  /** Diagnostics: called once per evaluated day with what was scored (the lab and tests look inside). */
+  inspect?: (day: InspectedDay) => void;
+}
+
+export interface InspectedDay {
+  start: number;
+  model: SendTimeModel;
+  simulation: Simulation;
+  contacts: readonly { contactId: number; psid: string; zone: string; allowed: readonly number[] }[];
+  /** True seen-within-H chance of contact k sent at minute index i of the day's window. */
+  truth: (k: number, i: number) => number;
+  chosen: Record<Policy, readonly number[]>;
 }
 
 export const POLICIES = ['fixed', 'random', 'heatmapBestHour', 'audienceBestHour', 'relais', 'oracle'] as const;
@@ -68,6 +80,11 @@ export interface SendTimeEvaluation {
   rates: Record<Policy, number>;
   /** (relais − fixed) / (oracle − fixed). */
   captured: number;
+  /**
+   * Relais minus the audience's single best hour, per contact-campaign (paired): mean and its
+   * standard error (contact-campaigns treated as independent), so "beats" can be told from noise.
+   */
+  versusAudienceBestHour: { difference: number; standardError: number };
   perDay: DayEvaluation[];
   /** Where the gap is: contact-campaigns and mean true rates per simulated archetype. */
   byArchetype: Record<string, { n: number; rates: Record<Policy, number> }>;
@@ -133,19 +150,26 @@ function placeUnderCap(items: readonly Scored[], wish: (s: Scored) => number, ca
  */
 export async function evaluateSendTime(options: EvaluateOptions): Promise<SendTimeEvaluation> {
   const scenario = scaleScenario(options.scenario, options);
-  const H = options.horizonMinutes;
-  const evaluationDays = Math.max(1, Math.min(options.evaluationDays ?? 7, scenario.days - 1));
-  const fromHour = options.fromHour ?? 8;
-  const toHour = options.toHour ?? 22;
-  if (!(toHour > fromHour)) throw new RangeError('The window must end after it starts (--to-hour > --from-hour).');
-  const quietHours = options.quietHours === undefined ? { startHour: 22, endHour: 8 } : options.quietHours;
-  const cap = options.perMinuteCap ?? null;
-  const step = options.oracleStepMinutes ?? 5;
+  if (!((options.toHour ?? 22) > (options.fromHour ?? 8))) throw new RangeError('The window must end after it starts (--to-hour > --from-hour).');
   const progress = options.onProgress ?? (() => undefined);
-  const zone = scenario.page.timeZone;
-
   const ownDir = options.workDir === undefined;
   const dir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'relais-sto-'));
+  try {
+    const prepared = await prepareEvaluationHistory(scenario, dir, progress);
+    return scoreSendTimePolicies(scenario, prepared, options);
+  } finally {
+    if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface PreparedHistory {
+  history: WorkspaceHistory;
+  simulateMs: number;
+  importMs: number;
+}
+
+/** Runs the scenario through the simulator and imports its webhook archive with the real importer into a store under `dir`. */
+export async function prepareEvaluationHistory(scenario: Scenario, dir: string, progress: (message: string) => void = () => undefined): Promise<PreparedHistory> {
   const ctx = createContext({ dataDir: path.join(dir, 'data') });
   try {
     let t0 = performance.now();
@@ -153,19 +177,37 @@ export async function evaluateSendTime(options: EvaluateOptions): Promise<SendTi
     const archive = path.join(dir, 'history.ndjson');
     const run = await runSimulation(scenario, { archive, expectedRates: false });
     const simulateMs = performance.now() - t0;
-    const sim: Simulation = createSimulation(scenario);
-
     t0 = performance.now();
     progress(`importing ${run.messages.total} messages through the importer`);
-    const ws = ctx.workspaces.create({ name: 'Evaluation', timeZone: zone, locale: scenario.page.locale });
+    const ws = ctx.workspaces.create({ name: 'Evaluation', timeZone: scenario.page.timeZone, locale: scenario.page.locale });
     await importArchive(ctx.store.db, { file: archive, workspaceId: ws.id, addPages: true });
-    const history: WorkspaceHistory = readWorkspaceHistory(ctx.store.db, ws.id);
-    const importMs = performance.now() - t0;
+    const history = readWorkspaceHistory(ctx.store.db, ws.id);
+    return { history, simulateMs, importMs: performance.now() - t0 };
+  } finally {
+    ctx.store.close();
+  }
+}
 
-    t0 = performance.now();
+/** Scores every policy on the last evaluated days of a prepared history with the simulator's truth. */
+export function scoreSendTimePolicies(scenario: Scenario, prepared: PreparedHistory, options: EvaluateOptions): SendTimeEvaluation {
+  const H = options.horizonMinutes;
+  const evaluationDays = Math.max(1, Math.min(options.evaluationDays ?? 7, scenario.days - 1));
+  const fromHour = options.fromHour ?? 8;
+  const toHour = options.toHour ?? 22;
+  const quietHours = options.quietHours === undefined ? { startHour: 22, endHour: 8 } : options.quietHours;
+  const cap = options.perMinuteCap ?? null;
+  const step = options.oracleStepMinutes ?? 5;
+  const progress = options.onProgress ?? (() => undefined);
+  const zone = scenario.page.timeZone;
+  const sim: Simulation = createSimulation(scenario);
+  const { history, simulateMs, importMs } = prepared;
+  {
+    const t0 = performance.now();
     const perDay: DayEvaluation[] = [];
     const totals = Object.fromEntries(POLICIES.map((p) => [p, 0])) as Record<Policy, number>;
     let evaluated = 0;
+    let diffSum = 0;
+    let diffSq = 0;
     const byArchetype: Record<string, { n: number; rates: Record<Policy, number> }> = {};
     let lastModel: SendTimeModel | null = null;
     for (let d = scenario.days - evaluationDays; d < scenario.days; d++) {
@@ -255,6 +297,14 @@ export async function evaluateSendTime(options: EvaluateOptions): Promise<SendTi
         }
         return arg;
       });
+      options.inspect?.({
+        start,
+        model,
+        simulation: sim,
+        contacts: scored,
+        truth: (k, i) => p(scored[k] as Scored, i),
+        chosen: { fixed, random, heatmapBestHour: bestModel.idx, audienceBestHour: bestTrue.idx, relais, oracle },
+      });
       const rates: Record<Policy, number> = {
         fixed: mean(fixed),
         random: mean(random),
@@ -269,6 +319,9 @@ export async function evaluateSendTime(options: EvaluateOptions): Promise<SendTi
         const arch = sim.population.byPsid.get(s.psid)?.archetype ?? 'unknown';
         const a = (byArchetype[arch] ??= { n: 0, rates: Object.fromEntries(POLICIES.map((q) => [q, 0])) as Record<Policy, number> });
         a.n++;
+        const diff = p(s, relais[k] as number) - p(s, bestTrue.idx[k] as number);
+        diffSum += diff;
+        diffSq += diff * diff;
         for (const q of POLICIES) a.rates[q] += p(s, chosen[q][k] as number);
       });
       evaluated += scored.length;
@@ -292,6 +345,11 @@ export async function evaluateSendTime(options: EvaluateOptions): Promise<SendTi
       evaluated,
       rates,
       captured: gain > 0 ? (rates.relais - rates.fixed) / gain : 0,
+      versusAudienceBestHour: (() => {
+        const mean = evaluated > 0 ? diffSum / evaluated : 0;
+        const variance = evaluated > 1 ? (diffSq - evaluated * mean * mean) / (evaluated - 1) : 0;
+        return { difference: mean, standardError: evaluated > 1 ? Math.sqrt(Math.max(0, variance) / evaluated) : 0 };
+      })(),
       perDay,
       byArchetype,
       model: lastModel
@@ -306,11 +364,9 @@ export async function evaluateSendTime(options: EvaluateOptions): Promise<SendTi
         'fixed: the usual hour (most common past send hour); audienceBestHour: the one hour that maximises the true mean rate; heatmapBestHour: the one hour the model’s audience heatmap prefers; random: a uniform allowed minute.',
         `oracle: per contact, the best true time on a ${step}-minute grid of its allowed minutes plus every other policy’s minute (so it is never below them); the cap is not applied to it.`,
         'Rates are expected values from the simulator’s model for each message as if sent alone; captured = (relais − fixed) / (oracle − fixed).',
+        'Relais vs the audience’s best hour: the mean of the paired per-contact differences and its standard error, contact-campaigns treated as independent (a contact evaluated on several days counts each time, so the error is somewhat understated).',
       ],
     };
-  } finally {
-    ctx.store.close();
-    if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -43,8 +43,8 @@ export function planContacts(model: SendTimeModel, ids: readonly number[], recen
       lastInboundAt: c.lastInboundAt,
       recentSends: recent.get(id) ?? 0,
       reason: c.reason,
-      estimate: (cell) => contactCell(model, c, cell),
-      rate: (cell) => contactRate(model, c, cell),
+      estimate: (cell, fraction) => contactCell(model, c, cell, fraction),
+      rate: (cell, fraction) => contactRate(model, c, cell, fraction),
     });
   }
   return { contacts, unknown };

@@ -67,28 +67,30 @@ export interface SaveSegment {
   version: number;
 }
 
-/**
- * Plans the campaign and saves the plan with one row per scheduled contact, in one
- * transaction: a refused plan or a failed write leaves neither plan nor new campaign.
- */
-export function saveSendPlan(
-  db: Database,
-  req: SendPlanRequest & { campaign: SaveCampaign; segment?: SaveSegment | undefined },
-  now = Date.now(),
-): { saved: SavedSendPlan; plan: SendPlan } {
-  const { campaign, segment, ...planReq } = req;
-  if (segment && planReq.contactIds === null) {
+export type SaveRequest = SendPlanRequest & { campaign: SaveCampaign; segment?: SaveSegment | undefined };
+
+/** What can be refused before planning: a segment plan without its members, a campaign of another workspace. */
+export function checkSaveRequest(db: Database, req: SaveRequest): void {
+  if (req.segment && req.contactIds === null) {
     throw new ApiError('BAD_INPUT', 'A plan for a saved segment is for its members: give their contact ids, not the whole workspace.', [
       { path: 'contactIds', message: 'contactIds.empty' },
     ]);
   }
+  const { campaign } = req;
   if ('id' in campaign) {
     const row = db.prepare('SELECT workspace_id FROM campaigns WHERE id = ?').get(campaign.id) as { workspace_id: number } | undefined;
     if (!row || row.workspace_id !== req.workspaceId) {
       throw new ApiError('NOT_FOUND', `No campaign ${campaign.id} in this workspace.`, [{ path: 'campaign.id', message: 'campaign.notFound' }]);
     }
   }
-  const { plan } = sendTimePlan(db, { ...planReq, asOf: planReq.asOf ?? now });
+}
+
+/**
+ * Saves a plan made for `req` with one row per scheduled contact, in one transaction: a plan
+ * with nothing scheduled or a failed write leaves neither plan nor new campaign.
+ */
+export function writeSendPlan(db: Database, req: SaveRequest, plan: SendPlan, now: number): { saved: SavedSendPlan; plan: SendPlan } {
+  const { campaign, segment, ...planReq } = req;
   if (plan.sends.length === 0) {
     const reasons = new Map<string, number>();
     for (const l of plan.leftOut) reasons.set(l.reason, (reasons.get(l.reason) ?? 0) + 1);
@@ -142,6 +144,18 @@ export function saveSendPlan(
   });
   const planId = save();
   return { saved: toSaved(db, db.prepare(`${PLAN_SELECT} WHERE p.id = ?`).get(planId) as PlanRow), plan };
+}
+
+/** The planner's part of a save request, planned as of `now` unless it says otherwise. */
+export function planRequestOf(req: SaveRequest, now: number): SendPlanRequest {
+  const { campaign: _campaign, segment: _segment, ...planReq } = req;
+  return { ...planReq, asOf: planReq.asOf ?? now };
+}
+
+/** Plans the campaign as of `now` and saves the plan (see writeSendPlan). */
+export function saveSendPlan(db: Database, req: SaveRequest, now = Date.now()): { saved: SavedSendPlan; plan: SendPlan } {
+  checkSaveRequest(db, req);
+  return writeSendPlan(db, req, sendTimePlan(db, planRequestOf(req, now)).plan, now);
 }
 
 export function savedSendPlans(db: Database, q: { workspaceId: number; campaignId?: number; planId?: number }): { plans: SavedSendPlan[]; rows: SavedPlanRow[] | null } {

@@ -2,8 +2,7 @@ import type { sendTimeAudienceContract } from '../../../shared/api/contracts/sen
 import { ApiError } from '../../../shared/api/errors';
 import { CELLS, type SendTimeCell } from '../../../shared/domain/sendTime';
 import { betaInterval } from '../../../shared/sendTime/beta';
-import { audienceHeatmapCells } from '../../../shared/sendTime/model';
-import { fitWorkspaceModel } from '../sendTime/history';
+import { computeSendTime } from '../sendTime/offThread';
 import { isValidTimeZone, zonedParts } from '../../../shared/time/zones';
 import type { HandlersFor } from '../api/types';
 import type { AppContext } from '../context';
@@ -161,21 +160,7 @@ export const sendTimeAudienceHandlers: HandlersFor<typeof sendTimeAudienceContra
     const ws = ctx.workspaces.get(input.workspaceId);
     const ids = [...new Set(input.contactIds)];
     refuseForeign(ctx, ws.id, ids);
-    const { history, model } = fitWorkspaceModel(ctx.store.db, ws.id, input.horizonMinutes, Date.now());
-    const members = ids.map((id) => model.contacts.get(id)).filter((c) => c !== undefined);
-    const zones = new Set(members.map((c) => c.zone));
-    const zone = zones.size === 1 ? ([...zones][0] as string) : zones.size === 0 ? history.workspaceZone : 'local';
-    return {
-      horizonMinutes: input.horizonMinutes,
-      zone,
-      contactId: null,
-      contacts: members.length,
-      cells: audienceHeatmapCells(model, ids),
-      method: model.method,
-      assumptions: [
-        ...model.assumptions,
-        `Averaged over a group of ${members.length} contacts (e.g. a segment’s members); each cell is in each contact’s own local time.`,
-      ],
-    };
+    // Fits the model on the whole workspace: in the job worker, like sendtime:heatmap.
+    return computeSendTime(ctx, { op: 'groupHeatmap', request: { workspaceId: ws.id, horizonMinutes: input.horizonMinutes, contactIds: ids, asOf: Date.now() } });
   },
 };

@@ -119,3 +119,42 @@ describe('DST days in Europe/Paris', () => {
     expect(plan.sends[0]?.sendAt).toBe(Date.parse('2026-10-25T00:00:00Z'));
   });
 });
+
+describe('minutes within an hour (the H-window slides into the next hour)', () => {
+  /** Rate 0.2 in every hour but 0.8 from 20:00: a send at 19:m is judged over 19:m–20:m. */
+  const evening = (id: number, lastInboundAt: number): PlanContact => ({
+    contactId: id,
+    psid: `psid-${id}`,
+    zone: PARIS,
+    lastInboundAt,
+    recentSends: 0,
+    reason: 'own_history',
+    estimate: (cell, fraction = 0) => {
+      const here = cell % 24 === 20 ? 0.8 : 0.2;
+      const next = (cell + 1) % 24 === 20 ? 0.8 : 0.2;
+      const r = (1 - fraction) * here + fraction * next;
+      return { rate: r, low: r - 0.05, high: r + 0.05 };
+    },
+  });
+  const opts: PlanOptions = { ...base, start: at(DAY, 18), end: at(DAY, 21), usualHour: 18 };
+
+  it('when the window closes at 19:40, the last open minute is taken (most of the evening hour), not 19:00', () => {
+    const plan = buildSendPlan([evening(1, at(DAY, 19, 40) - 24 * HOUR)], opts);
+    const s = plan.sends[0];
+    expect(s?.sendAt).toBe(at(DAY, 19, 39));
+    expect(s?.predicted).toBeCloseTo(0.2 + 0.6 * (39 / 60), 9);
+    expect(s?.cutByWindow).toBe(true);
+  });
+
+  it('under a cap of one a minute, the next contact takes the minute before', () => {
+    const closes = at(DAY, 19, 40) - 24 * HOUR;
+    const plan = buildSendPlan([evening(1, closes), evening(2, closes)], { ...opts, perMinuteCap: 1 });
+    expect(plan.sends.map((s) => s.sendAt).sort((a, b) => a - b)).toEqual([at(DAY, 19, 38), at(DAY, 19, 39)]);
+  });
+
+  it('when the evening hour itself is open, its first minute wins', () => {
+    const plan = buildSendPlan([evening(1, openAllDay)], opts);
+    expect(plan.sends[0]?.sendAt).toBe(at(DAY, 20));
+    expect(plan.sends[0]?.predicted).toBeCloseTo(0.8, 9);
+  });
+});
