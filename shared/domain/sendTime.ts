@@ -21,6 +21,16 @@ export const SendTimeCell = z.object({
 });
 export type SendTimeCell = z.infer<typeof SendTimeCell>;
 
+export const SendTimeNoteParams = z.record(z.string(), z.union([z.string(), z.number()]));
+export type SendTimeNoteParams = z.infer<typeof SendTimeNoteParams>;
+
+/**
+ * One method note, keyed for the UI catalogs (shared/sendTime/notes.ts): `assumptions` holds the same notes as English sentences.
+ * Parameters ending in `At` are instants (epoch ms), in `Hour` hours of day; see `noteParamKind`.
+ */
+export const SendTimeNote = z.object({ key: z.string().min(1), params: SendTimeNoteParams });
+export type SendTimeNote = z.infer<typeof SendTimeNote>;
+
 export const SendTimeHeatmap = z.object({
   horizonMinutes: z.number().int().positive(),
   zone: z.string(),
@@ -30,6 +40,8 @@ export const SendTimeHeatmap = z.object({
   cells: z.array(SendTimeCell),
   method: z.string(),
   assumptions: z.array(z.string()),
+  /** `assumptions` as keyed notes, one per sentence, for the UI's language. */
+  notes: z.array(SendTimeNote).optional(),
 });
 export type SendTimeHeatmap = z.infer<typeof SendTimeHeatmap>;
 
@@ -81,6 +93,8 @@ export const SendPlan = z.object({
   warnings: z.array(z.string()).optional(),
   method: z.string(),
   assumptions: z.array(z.string()),
+  /** `assumptions` as keyed notes, one per sentence, for the UI's language. */
+  notes: z.array(SendTimeNote).optional(),
 });
 export type SendPlan = z.infer<typeof SendPlan>;
 
@@ -151,5 +165,7 @@ export const SendTimeUplift = z.object({
   level: z.number(),
   method: z.string(),
   assumptions: z.array(z.string()),
+  /** `assumptions` as keyed notes, one per sentence, for the UI's language. */
+  notes: z.array(SendTimeNote).optional(),
 });
 export type SendTimeUplift = z.infer<typeof SendTimeUplift>;

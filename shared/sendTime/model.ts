@@ -1,7 +1,8 @@
-import { CELLS, type SendTimeCell, type SendTimeReason } from '../domain/sendTime';
+import { CELLS, type SendTimeCell, type SendTimeNote, type SendTimeReason } from '../domain/sendTime';
 import { zonedParts } from '../time/zones';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
 import { PresenceLifts, fitPresence, lowerBound, presenceEvidence, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
+import { modelNotes, withNotes } from './notes';
 import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 
 /** One contact's history as the model reads it (UTC ms). */
@@ -76,6 +77,8 @@ export interface SendTimeModel {
   presence: PresenceModel | null;
   method: string;
   assumptions: string[];
+  /** `assumptions` as keyed notes (shared/sendTime/notes.ts), for the UI's language. */
+  notes: SendTimeNote[];
 }
 
 /** Pseudo-events of the workspace's activity profile a contact's own profile is blended with. */
@@ -423,28 +426,27 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     rhythms,
     presence: presenceModel,
     method: presenceModel ? 'beta-binomial-empirical-bayes+presence-classes' : rhythms ? 'beta-binomial-empirical-bayes+latent-rhythms' : 'beta-binomial-empirical-bayes+reachability-lift',
-    assumptions: [
-      `Seen within H means read_at − sent_at ≤ ${H} min; messages sent less than H before ${new Date(options.asOf).toISOString()} are pending and left out.`,
-      'Level: each contact’s rate is a Beta posterior whose prior is fitted by the method of moments over contacts of its Page (30+ contacts with sends) or else of the workspace.',
-      `Presence: inbound messages the send schedule did not cause — a message written within ${conversationMinutes} min after a Page message was sent or read is a reply, and lines within 10 min of the previous one are one burst; Page messages sent within ${conversationMinutes} min of an inbound one are conversation and do not count as sends.`,
-      ...(presenceModel
-        ? [
-            `Shape: ${presenceModel.rates.length} presence classes (weekday/weekend × hour rates) fitted by EM (${presenceModel.iterations} iterations) on up to ${options.presence?.fitContacts ?? PRESENCE_FIT_CONTACTS} contacts’ organic messages and on how long the Page’s messages waited to be read: a wait starts ${options.presence?.freshMinutes ?? 20} min after delivery (earlier reads are the notification’s doing) and ends at the read, or is cut at the next Page message, at ${options.presence?.maxWaitHours ?? 48} h, or when the history ends; the hours it lasted count against the hours it ends in, so reads piling up after the usual send time do not make those hours look busy. Reads made while the person was writing, and waits over ${options.presence?.dropUnreadHours ?? 8} h with no read (a message with no pull of its own), are left out.`,
-            'Each contact’s presence is its posterior mix of the classes at its own level of use (Gamma prior, integrated out): contact → class → audience. A send at minute m of an hour is judged over the next H minutes, so its chance blends that hour’s and the next hour’s.',
-          ]
-        : [
-            useLate
-              ? 'Reads more than 60 min after delivery and deliveries more than 60 min after sending also count as presence.'
-              : 'Late reads and late deliveries are not used as presence: a read after the first hour lands at the first session after the cut, so its hour is pushed towards the hours just after the usual send time.',
-            rhythms
-              ? `Shape: ${rhythms.weights.length} audience rhythms (weekday/weekend × hour) fitted by EM on the presence events of up to ${RHYTHM_FIT_CONTACTS} contacts; each contact’s profile is its posterior mix of them (contact → rhythm group → audience), so three evening messages are enough to be placed among evening people.`
-              : `Shape: the contact’s presence by local hour, pooled over weekdays and blended with the workspace’s hour-of-week profile (10 pseudo-events); fewer than ${MIN_CONTACTS_FOR_RHYTHMS} contacts had presence events, too few to fit audience classes.`,
-          ]),
-      `The lift moves a contact’s rate from the cells it was sent at to other cells on the odds scale, with exponent ${liftExponent} chosen by likelihood on past sends (0 means the signals did not predict outcomes).`,
-      'A cell’s evidence is the prior strength, plus its own sends, plus half of the contact’s sends elsewhere (they inform it only through the lift); the interval is the 90 % Beta interval on that evidence.',
-      'Buckets are local weekday × hour in the contact’s zone, else the Page’s, else the workspace’s, across DST changes.',
-      'Contacts with no history get their Page’s or the workspace’s rate and the audience’s profile.',
-    ],
+    ...withNotes(
+      modelNotes({
+        horizonMinutes: H,
+        asOf: options.asOf,
+        conversationMinutes,
+        presence: presenceModel
+          ? {
+              classes: presenceModel.rates.length,
+              iterations: presenceModel.iterations,
+              fitContacts: options.presence?.fitContacts ?? PRESENCE_FIT_CONTACTS,
+              freshMinutes: options.presence?.freshMinutes ?? 20,
+              maxWaitHours: options.presence?.maxWaitHours ?? 48,
+              dropUnreadHours: options.presence?.dropUnreadHours ?? 8,
+            }
+          : null,
+        lateSignals: useLate,
+        rhythms: rhythms ? { count: rhythms.weights.length, fitContacts: RHYTHM_FIT_CONTACTS } : null,
+        minContactsForRhythms: MIN_CONTACTS_FOR_RHYTHMS,
+        liftExponent,
+      }),
+    ),
   };
 }
 

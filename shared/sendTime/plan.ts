@@ -1,6 +1,7 @@
-import type { LeftOutContact, PlannedSend, SendPlan, SendTimeReason } from '../domain/sendTime';
+import type { LeftOutContact, PlannedSend, SendPlan, SendTimeNote, SendTimeReason } from '../domain/sendTime';
 import { windowClosesAt } from '../time/window';
 import { zonedParts } from '../time/zones';
+import { noteEnglish, planNotes } from './notes';
 
 const MINUTE_MS = 60_000;
 
@@ -48,6 +49,8 @@ export interface PlanOptions {
   explorationShare?: number;
   method?: string;
   assumptions?: readonly string[];
+  /** `assumptions` as keyed notes (the model's); the plan's notes are given only when these cover the assumptions. */
+  notes?: readonly SendTimeNote[];
 }
 
 /** FNV-1a: a stable hash so the same PSID lands in the same holdout for a given seed. */
@@ -308,6 +311,10 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     );
   }
   leftOut.sort((a, b) => a.reason.localeCompare(b.reason) || a.contactId - b.contactId);
+  const ownNotes = planNotes({ explorationShare, holdoutShare, usualHour: options.usualHour, workspaceZone: options.workspaceZone });
+  const givenAssumptions = options.assumptions ?? [];
+  // Keyed notes only when they cover every English assumption (a caller may pass assumptions alone).
+  const givenNotes = options.notes ?? (givenAssumptions.length === 0 ? [] : null);
   return {
     horizonMinutes,
     start,
@@ -322,12 +329,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     explorationShare,
     warnings,
     method: options.method ?? 'best-cell-per-contact',
-    assumptions: [
-      ...(options.assumptions ?? []),
-      'A send is allowed at T only if T is before last_inbound_at + 24 h; contacts with no such minute in the validity window are listed apart, never scheduled.',
-      'Contacts with the fewest allowed minutes are placed first under the per-minute cap. A send at minute m of an hour is judged over the next H minutes, so its chance blends that hour and the next in proportion; the best minute of an hour is then its first or its last allowed one, and the free minute nearest that end is taken.',
-      ...(explorationShare > 0 ? [`Exploration: ${Math.round(explorationShare * 100)} % of the other contacts (seeded hash) go at a random allowed minute, so hours the history never tried get evidence.`] : []),
-      `Holdout: ${Math.round(holdoutShare * 100)} % of scheduled contacts (seeded hash of the PSID) go at the usual time, ${String(options.usualHour).padStart(2, '0')}:00 in ${options.workspaceZone}, or the nearest allowed minute.`,
-    ],
+    assumptions: [...givenAssumptions, ...ownNotes.map(noteEnglish)],
+    ...(givenNotes && givenNotes.length === givenAssumptions.length ? { notes: [...givenNotes, ...ownNotes] } : {}),
   };
 }

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../shared/domain/jobs';
 import { dispatch } from '../../electron/services/api/dispatch';
-import { launchChromium, screenshot, seriousA11yViolations, startApp, watchPageErrors, type AppUnderTest } from '../support/browser';
+import { launchChromium, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startApp, watchPageErrors, type AppUnderTest } from '../support/browser';
 
 // Issue 7, send-time optimisation, on the demo restaurant: the heatmap (chart and table),
 // then a lunch flash-promo plan with its predicted gain, the outside-the-window list and the CSV.
@@ -110,6 +111,15 @@ describe('send-time optimisation on the French restaurant demo (browser shell)',
     expect(await seriousA11yViolations(page)).toEqual([]);
     await showTable.click();
     await screenshot(page, 'sendtime-heatmap-fr');
+
+    // The method notes come keyed from the API and read in the UI's language, not as the API's English sentences.
+    const method = page.locator('details.sendtime-method');
+    await method.locator('summary').filter({ hasText: 'Méthode et hypothèses' }).click();
+    expect(await method.locator('li').first().textContent()).toMatch(/^Vu dans H signifie read_at − sent_at ≤ 60 min ; les messages envoyés moins de H avant l’instant du calcul \(.+\) sont en attente et écartés\.$/);
+    expect(await method.textContent()).not.toMatch(/Seen within H|Contacts with no history/);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await method.screenshot({ path: path.join(SCREENSHOT_DIR, 'sendtime-method-fr.png') });
+    await method.locator('summary').click();
   });
 
   it('switches the metric to delivered within 24 h in workspace time (observed rates)', async () => {

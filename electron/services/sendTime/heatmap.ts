@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { SendTimeHeatmap } from '../../../shared/domain/sendTime';
 import { audienceHeatmapCells } from '../../../shared/sendTime/model';
+import { note, withNotes } from '../../../shared/sendTime/notes';
 import { fitWorkspaceModel } from './history';
 
 export interface WorkspaceHeatmapRequest {
@@ -35,10 +36,7 @@ export function workspaceHeatmap(db: Database, req: WorkspaceHeatmapRequest): Se
     contacts: one ? 1 : model.contacts.size,
     cells: audienceHeatmapCells(model, contactId === null ? null : [contactId]),
     method: model.method,
-    assumptions:
-      zone === 'local'
-        ? [...model.assumptions, 'The audience spans several time zones: each contact’s cells are in its own local time (zone "local").']
-        : model.assumptions,
+    ...withNotes(zone === 'local' ? [...model.notes, note('sendtime.note.heatmap.localZones')] : model.notes),
   };
 }
 
@@ -55,6 +53,6 @@ export function groupHeatmap(db: Database, req: GroupHeatmapRequest): SendTimeHe
     contacts: members.length,
     cells: audienceHeatmapCells(model, req.contactIds),
     method: model.method,
-    assumptions: [...model.assumptions, `Averaged over a group of ${members.length} contacts (e.g. a segment’s members); each cell is in each contact’s own local time.`],
+    ...withNotes([...model.notes, note('sendtime.note.heatmap.group', { contacts: members.length })]),
   };
 }

@@ -84,6 +84,7 @@ export function sendTimePlan(db: Database, req: SendPlanRequest): { plan: SendPl
       explorationShare: req.explorationShare,
       method: model.method,
       assumptions: model.assumptions,
+      notes: model.notes,
     });
     for (const id of unknown) plan.leftOut.push({ contactId: id, psid: null, reason: 'unknown_contact', detail: `Contact ${id} is not in this workspace.` });
     const audience = new Set(ids);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { SavedPlanRow, SavedSendPlan, SendPlan, SendTimeUplift, UpliftArm } from '../../../shared/domain/sendTime';
+import { upliftNotes, withNotes } from '../../../shared/sendTime/notes';
 import { newcombeInterval, wilsonInterval } from '../../../shared/stats/proportions';
 import { audienceOf, currentVersionFor } from '../segments/store';
 import { sendTimePlan, type SendPlanRequest } from './plan';
@@ -241,12 +242,6 @@ export function sendTimeUplift(db: Database, workspaceId: number, planId: number
     difference,
     level: 1 - ALPHA,
     method: 'newcombe-hybrid-score (difference), wilson-score (each arm)',
-    assumptions: [
-      'Each plan row is matched to the first outbound message of the plan’s campaign to that contact; rows without one are counted as not sent and left out of the rates.',
-      `Seen within H: read_at − sent_at ≤ ${plan.horizon_minutes} min; a message sent less than H ago and not seen yet is pending, in neither numerator nor denominator.`,
-      'The holdout was chosen by a seeded hash of the PSID before sending, independently of the prediction, and sent at the usual time: the difference estimates the plan’s effect on this audience.',
-      'Contacts are independent and each counts once; the 95 % interval for the difference is Newcombe’s hybrid score interval built from the two Wilson intervals.',
-      `Below ${MIN_PER_ARM} resolved messages in either arm the status is “not enough data yet”.`,
-    ],
+    ...withNotes(upliftNotes({ horizonMinutes: plan.horizon_minutes, minPerArm: MIN_PER_ARM })),
   };
 }

@@ -2,6 +2,7 @@ import type { sendTimeAudienceContract } from '../../../shared/api/contracts/sen
 import { ApiError } from '../../../shared/api/errors';
 import { CELLS, type SendTimeCell } from '../../../shared/domain/sendTime';
 import { betaInterval } from '../../../shared/sendTime/beta';
+import { note, withNotes } from '../../../shared/sendTime/notes';
 import { computeSendTime } from '../sendTime/offThread';
 import { isValidTimeZone, zonedParts } from '../../../shared/time/zones';
 import type { HandlersFor } from '../api/types';
@@ -110,15 +111,13 @@ function observedCells(
     contacts: contacts.size,
     cells,
     method: 'observed-rate-per-cell+beta-shrinkage',
-    assumptions: [
-      `Observed, not modelled: outbound messages sent in each weekday × hour cell, counted as a success when ${what} ≤ ${input.horizonMinutes} min.`,
-      `Messages sent less than H before ${new Date(asOf).toISOString()} are pending and left out.`,
-      `Each cell is shrunk towards the overall rate (${(overall * 100).toFixed(1)} %) with ${PRIOR_STRENGTH} pseudo-messages; the interval is the 90 % Beta interval, messages treated as independent.`,
-      input.clock === 'workspace'
-        ? `Cells are weekday × hour in the workspace’s zone (${ws.timeZone}).`
-        : 'Cells are weekday × hour in each contact’s zone, else its Page’s, else the workspace’s.',
-      'Sent times reflect when messages were sent in the past, not when they would have been best: cells nobody was sent at have little evidence.',
-    ],
+    ...withNotes([
+      note('sendtime.note.observed.success', { what, horizon: input.horizonMinutes }),
+      note('sendtime.note.observed.pending', { fittedAt: asOf }),
+      note('sendtime.note.observed.shrink', { overallPercent1: overall * 100, strength: PRIOR_STRENGTH }),
+      input.clock === 'workspace' ? note('sendtime.note.observed.workspaceClock', { zone: ws.timeZone }) : note('sendtime.note.observed.localClock'),
+      note('sendtime.note.observed.pastTimes'),
+    ]),
   };
 }
 

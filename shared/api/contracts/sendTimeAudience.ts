@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SendTimeCell, SendTimeHeatmap } from '../../domain/sendTime';
+import { SendTimeCell, SendTimeHeatmap, SendTimeNote } from '../../domain/sendTime';
 import { WorkspaceId } from '../../domain/workspace';
 import type { ContractEntries } from './types';
 
@@ -54,6 +54,7 @@ export const sendTimeAudienceContract = {
       cells: z.array(SendTimeCell),
       method: z.string(),
       assumptions: z.array(z.string()),
+      notes: z.array(SendTimeNote).optional(),
     }),
   },
   /** The model's heatmap (as `sendtime:heatmap`) averaged over a group of contacts, e.g. a segment's members. */

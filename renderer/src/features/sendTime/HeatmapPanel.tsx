@@ -1,13 +1,14 @@
 import { CategoryScale, Chart, Tooltip, type ChartConfiguration, type ScriptableContext } from 'chart.js';
 import { MatrixController, MatrixElement, type MatrixDataPoint } from 'chartjs-chart-matrix';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { SendTimeCell } from '../../../../shared/domain/sendTime';
+import type { SendTimeCell, SendTimeNote } from '../../../../shared/domain/sendTime';
 import { dashboardFormats } from '../../components/dashboard/format';
 import { useApiQuery } from '../../components/dashboard/useApiQuery';
 import { useErrorText, useT } from '../../i18n/useT';
 import { useApp } from '../../stores/appStore';
 import { heatmapLabels, horizonText, scaleColour, WIDE_INTERVAL, type HeatmapLabels } from './format';
 import { HorizonField } from './HorizonField';
+import { MethodNotes } from './MethodNotes';
 import { horizonMinutes, parsePsids, type HorizonValue } from './planForm';
 
 Chart.register(MatrixController, MatrixElement, CategoryScale, Tooltip);
@@ -255,6 +256,7 @@ export function HeatmapPanel(props: { workspaceId: number; locale: string; timeZ
           f={f}
           method={data.method}
           assumptions={data.assumptions}
+          notes={data.notes}
         />
       )}
     </section>
@@ -270,6 +272,7 @@ function HeatmapView(props: {
   f: ReturnType<typeof dashboardFormats>;
   method: string;
   assumptions: string[];
+  notes?: SendTimeNote[];
 }) {
   const t = useT();
   const { cells, labels, f } = props;
@@ -414,17 +417,7 @@ function HeatmapView(props: {
           </table>
         </div>
       </details>
-      <details className="sendtime-method">
-        <summary>{t('sendtime.method.title')}</summary>
-        <p>
-          <code>{props.method}</code>
-        </p>
-        <ul>
-          {props.assumptions.map((a) => (
-            <li key={a}>{a}</li>
-          ))}
-        </ul>
-      </details>
+      <MethodNotes method={props.method} assumptions={props.assumptions} notes={props.notes} locale={f.locale} timeZone={f.timeZone} />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { Pager } from '../../components/dashboard/Pager';
 import type { MessageKey } from '../../i18n';
 import { useT } from '../../i18n/useT';
 import { horizonText } from './format';
+import { MethodNotes } from './MethodNotes';
 import type { PlanRun } from './PlanPanel';
 import { SavePlanForm } from './SavedPlans';
 import type { SavedSendPlan } from '../../../../shared/domain/sendTime';
@@ -310,17 +311,7 @@ export function PlanResult(props: {
         </section>
       )}
 
-      <details className="sendtime-method">
-        <summary>{t('sendtime.method.title')}</summary>
-        <p>
-          <code>{plan.method}</code>
-        </p>
-        <ul>
-          {plan.assumptions.map((a) => (
-            <li key={a}>{a}</li>
-          ))}
-        </ul>
-      </details>
+      <MethodNotes method={plan.method} assumptions={plan.assumptions} notes={plan.notes} locale={f.locale} timeZone={f.timeZone} />
     </section>
   );
 }

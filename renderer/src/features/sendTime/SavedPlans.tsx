@@ -7,6 +7,7 @@ import { useApiQuery } from '../../components/dashboard/useApiQuery';
 import { useErrorText, useT } from '../../i18n/useT';
 import { useApp } from '../../stores/appStore';
 import { horizonText } from './format';
+import { MethodNotes } from './MethodNotes';
 
 export type PlanRequest = Input<'sendtime:plan'>;
 
@@ -205,17 +206,7 @@ function UpliftView(props: { workspaceId: number; plan: SavedSendPlan; f: Return
             </table>
           </div>
           <p className="hint">{t('sendtime.uplift.predicted', { plan: f.rate(plan.predictedRate), usual: f.rate(plan.usualTimeRate) })}</p>
-          <details className="sendtime-method">
-            <summary>{t('sendtime.method.title')}</summary>
-            <p>
-              <code>{u.method}</code>
-            </p>
-            <ul>
-              {u.assumptions.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ul>
-          </details>
+          <MethodNotes method={u.method} assumptions={u.assumptions} notes={u.notes} locale={f.locale} timeZone={f.timeZone} />
         </>
       )}
     </section>

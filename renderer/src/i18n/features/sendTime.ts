@@ -1,3 +1,5 @@
+import { sendTimeNoteTemplatesEn } from '../../../../shared/sendTime/notes';
+
 /** Strings of the send-time page: the weekday × hour heatmap and the send plan. */
 export const sendTimeEn = {
   'nav.sendtime': 'Best time to send',
@@ -215,6 +217,9 @@ export const sendTimeEn = {
   'sendtime.uplift.rate': 'Rate',
   'sendtime.uplift.interval': '95 % interval',
   'sendtime.uplift.predicted': 'Predicted before sending: {plan} with the plan, {usual} at the usual time.',
+
+  /** The method notes: the API builds its English sentences from the same templates. */
+  ...sendTimeNoteTemplatesEn,
 } as const;
 
 export const sendTimeFr: Record<keyof typeof sendTimeEn, string> = {
@@ -433,4 +438,56 @@ export const sendTimeFr: Record<keyof typeof sendTimeEn, string> = {
   'sendtime.uplift.rate': 'Taux',
   'sendtime.uplift.interval': 'Intervalle à 95 %',
   'sendtime.uplift.predicted': 'Prédit avant l’envoi : {plan} avec le plan, {usual} à l’heure habituelle.',
+
+  'sendtime.note.model.seen': 'Vu dans H signifie read_at − sent_at ≤ {horizon} min ; les messages envoyés moins de H avant l’instant du calcul ({fittedAt}) sont en attente et écartés.',
+  'sendtime.note.model.level':
+    'Niveau : le taux de chaque contact suit une loi bêta a posteriori, dont la loi a priori est ajustée par la méthode des moments sur les contacts de sa Page (s’ils sont au moins 30 à avoir reçu des envois), sinon sur ceux de l’espace.',
+  'sendtime.note.model.presenceEvents':
+    'Présence : les messages entrants que le calendrier d’envoi n’a pas provoqués. Un message écrit dans les {conversation} min qui suivent l’envoi ou la lecture d’un message de la Page est une réponse, et des lignes écrites à moins de 10 min d’intervalle forment une seule rafale ; les messages de la Page envoyés moins de {conversation} min après un message entrant relèvent de la conversation et ne comptent pas comme des envois.',
+  'sendtime.note.model.presenceClasses':
+    'Forme : {classes} classes de présence (taux par heure, semaine et week-end à part) ajustées par EM ({iterations} itérations) sur les messages spontanés de {fitContacts} contacts au plus et sur le temps que les messages de la Page ont attendu avant d’être lus. Une attente commence {freshMinutes} min après la remise (une lecture plus rapide est le fait de la notification) et se termine à la lecture, ou est interrompue au message suivant de la Page, au bout de {maxWaitHours} h ou à la fin de l’historique ; les heures qu’elle a duré sont comptées en regard de celle où elle se termine, si bien que les lectures qui s’accumulent après l’heure d’envoi habituelle ne font pas paraître ces heures-là plus fréquentées. Les lectures faites pendant que la personne écrivait, et les attentes de plus de {dropUnreadHours} h sans lecture (un message qui, à lui seul, n’incite pas à venir lire), sont écartées.',
+  'sendtime.note.model.presenceMix':
+    'La présence de chaque contact est son mélange a posteriori des classes, à son propre niveau d’usage (loi a priori gamma, intégrée) : contact → classe → audience. Un envoi à la minute m d’une heure est jugé sur les H minutes suivantes : sa probabilité mêle donc celle de cette heure et celle de l’heure suivante.',
+  'sendtime.note.model.lateUsed': 'Les lectures survenues plus de 60 min après la remise et les remises survenues plus de 60 min après l’envoi comptent aussi comme signes de présence.',
+  'sendtime.note.model.lateNotUsed':
+    'Les lectures et les remises tardives ne servent pas de signes de présence : une lecture après la première heure a lieu à la première session qui suit ce délai, ce qui déplace son heure vers celles qui suivent de peu l’heure d’envoi habituelle.',
+  'sendtime.note.model.rhythms':
+    'Forme : {rhythms} rythmes d’audience (par heure, semaine et week-end à part) ajustés par EM sur les signes de présence de {fitContacts} contacts au plus ; le profil de chaque contact est son mélange a posteriori de ces rythmes (contact → groupe de rythme → audience), si bien que trois messages en soirée suffisent pour le ranger parmi les gens du soir.',
+  'sendtime.note.model.hourProfile':
+    'Forme : la présence du contact par heure locale, tous jours confondus, mêlée au profil jour × heure de l’espace (10 pseudo-événements) ; moins de {minContacts} contacts avaient des signes de présence, trop peu pour ajuster des classes d’audience.',
+  'sendtime.note.model.lift':
+    'L’ajustement (lift) transpose le taux d’un contact des cases où il a reçu des envois vers les autres cases, sur l’échelle des cotes, avec un exposant de {exponent} choisi par vraisemblance sur les envois passés (0 signifie que les signaux ne prédisaient pas les résultats).',
+  'sendtime.note.model.evidence':
+    'Les données d’une case sont la force de la loi a priori, plus ses propres envois, plus la moitié des envois du contact dans les autres cases (qui ne l’informent qu’à travers l’ajustement) ; l’intervalle est l’intervalle bêta à 90 % sur ces données.',
+  'sendtime.note.model.buckets': 'Les cases sont des couples jour × heure en heure locale : celle du fuseau du contact, sinon de sa Page, sinon de l’espace, changements d’heure compris.',
+  'sendtime.note.model.noHistory': 'Les contacts sans historique reçoivent le taux de leur Page ou de l’espace, et le profil de l’audience.',
+
+  'sendtime.note.heatmap.localZones': 'L’audience s’étend sur plusieurs fuseaux horaires : les cases de chaque contact sont dans sa propre heure locale (fuseau « local »).',
+  'sendtime.note.heatmap.group': 'Moyenne sur un groupe de {contacts} contacts (par exemple les membres d’un segment) ; chaque case est dans l’heure locale de chaque contact.',
+
+  'sendtime.note.observed.success': 'Observé, non modélisé : les messages sortants envoyés dans chaque case jour × heure, comptés comme un succès quand {what} ≤ {horizon} min.',
+  'sendtime.note.observed.pending': 'Les messages envoyés moins de H avant l’instant du calcul ({fittedAt}) sont en attente et écartés.',
+  'sendtime.note.observed.shrink':
+    'Chaque case est rapprochée du taux global ({overallPercent1} %) avec {strength} pseudo-messages ; l’intervalle est l’intervalle bêta à 90 %, les messages étant supposés indépendants.',
+  'sendtime.note.observed.workspaceClock': 'Les cases sont des couples jour × heure dans le fuseau de l’espace ({zone}).',
+  'sendtime.note.observed.localClock': 'Les cases sont des couples jour × heure dans le fuseau de chaque contact, sinon de sa Page, sinon de l’espace.',
+  'sendtime.note.observed.pastTimes':
+    'Les heures d’envoi reflètent le moment où les messages ont été envoyés par le passé, pas celui où il aurait mieux valu les envoyer : les cases où personne n’a reçu de message reposent sur peu de données.',
+
+  'sendtime.note.plan.window': 'Un envoi n’est autorisé à l’instant T que si T précède last_inbound_at + 24 h ; les contacts sans aucune minute de ce type dans la période de validité sont listés à part et jamais planifiés.',
+  'sendtime.note.plan.placement':
+    'Les contacts qui ont le moins de minutes autorisées sont placés en premier, sous la limite d’envois par minute. Un envoi à la minute m d’une heure est jugé sur les H minutes suivantes : sa probabilité mêle celle de cette heure et celle de la suivante, au prorata ; la meilleure minute d’une heure est donc sa première ou sa dernière minute autorisée, et c’est la minute libre la plus proche de ce bord qui est retenue.',
+  'sendtime.note.plan.exploration':
+    'Exploration : {percent} % des autres contacts (tirés par hachage avec graine) partent à une minute autorisée tirée au hasard, pour que les heures jamais essayées dans l’historique recueillent des données.',
+  'sendtime.note.plan.holdout': 'Groupe témoin : {percent} % des contacts planifiés (tirés par hachage du PSID avec graine) partent à l’heure habituelle, {usualHour} ({zone}), ou à la minute autorisée la plus proche.',
+
+  'sendtime.note.uplift.match':
+    'Chaque ligne du plan est rapprochée du premier message sortant de la campagne du plan vers ce contact ; les lignes sans message sont comptées comme non envoyées et exclues des taux.',
+  'sendtime.note.uplift.seen':
+    'Vu dans H : read_at − sent_at ≤ {horizon} min ; un message envoyé il y a moins de H et pas encore vu est en attente : il ne compte ni au numérateur ni au dénominateur.',
+  'sendtime.note.uplift.holdout':
+    'Le groupe témoin a été tiré par un hachage du PSID avec graine avant l’envoi, indépendamment de la prédiction, et envoyé à l’heure habituelle : la différence estime l’effet du plan sur cette audience.',
+  'sendtime.note.uplift.interval':
+    'Les contacts sont indépendants et chacun compte une fois ; l’intervalle à 95 % de la différence est l’intervalle score hybride de Newcombe, construit à partir des deux intervalles de Wilson.',
+  'sendtime.note.uplift.minimum': 'En dessous de {minimum} messages résolus dans l’un des deux groupes, le statut est « pas encore assez de données ».',
 };
