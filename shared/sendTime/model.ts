@@ -23,8 +23,10 @@ export interface FitOptions {
   asOf: number;
   /** A read or a delivery this long after the previous stage is not driven by the send (default 60 min). */
   lateMinutes?: number;
-  /** Inbound within this long after a Page message was sent or read is a reply; a Page message this soon after an inbound one is a conversation (default 60). */
+  /** A Page message this soon after an inbound one is conversation, not a send (default 60). */
   conversationMinutes?: number;
+  /** Inbound within this long after a Page message was sent or read is a reply, not a sign of presence (default 20). */
+  replyMinutes?: number;
   /** Count late deliveries and late reads as signs of presence (default false: their timing is censored by the send, see the assumptions). */
   lateSignals?: boolean;
   /** How a contact's reachability shape is pooled: latent audience rhythms (default) or a blend with the audience's profile. */
@@ -188,8 +190,10 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const lateMs = (options.lateMinutes ?? 60) * 60_000;
   const Hms = H * 60_000;
 
-  const conversationMinutes = options.conversationMinutes ?? 20;
-  const replyMs = conversationMinutes * 60_000;
+  const conversationMinutes = options.conversationMinutes ?? 60;
+  const replyMinutes = options.replyMinutes ?? 20;
+  const conversationMs = conversationMinutes * 60_000;
+  const replyMs = replyMinutes * 60_000;
   const useLate = options.lateSignals ?? false;
   const shape = options.shape ?? 'presence';
   const evidenceOptions: EvidenceOptions = { ...options.presence, asOf: options.asOf };
@@ -233,7 +237,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       // The Page answering someone mid-conversation is read because they are in the thread, not because of the hour.
       const k = lowerBound(inbound, m.sentAt);
       const previousInbound = k > 0 ? (inbound[k - 1] as number) : -Infinity;
-      if (m.sentAt - previousInbound <= replyMs) continue;
+      if (m.sentAt - previousInbound <= conversationMs) continue;
       sendCells.push(cellOf(m.sentAt, h.zone));
       const seen = m.readAt !== null && m.readAt - m.sentAt <= Hms;
       sendSeen.push(seen);
@@ -431,6 +435,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
         horizonMinutes: H,
         asOf: options.asOf,
         conversationMinutes,
+        replyMinutes,
         presence: presenceModel
           ? {
               classes: presenceModel.rates.length,

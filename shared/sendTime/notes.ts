@@ -12,7 +12,7 @@ export const sendTimeNoteTemplatesEn = {
   'sendtime.note.model.seen': 'Seen within H means read_at − sent_at ≤ {horizon} min; messages sent less than H before {fittedAt} are pending and left out.',
   'sendtime.note.model.level': 'Level: each contact’s rate is a Beta posterior whose prior is fitted by the method of moments over contacts of its Page (30+ contacts with sends) or else of the workspace.',
   'sendtime.note.model.presenceEvents':
-    'Presence: inbound messages the send schedule did not cause — a message written within {conversation} min after a Page message was sent or read is a reply, and lines within 10 min of the previous one are one burst; Page messages sent within {conversation} min of an inbound one are conversation and do not count as sends.',
+    'Presence: inbound messages the send schedule did not cause — a message written within {reply} min after a Page message was sent or read is a reply, and lines within 10 min of the previous one are one burst; Page messages sent within {conversation} min of an inbound one are conversation and do not count as sends.',
   'sendtime.note.model.presenceClasses':
     'Shape: {classes} presence classes (weekday/weekend × hour rates) fitted by EM ({iterations} iterations) on up to {fitContacts} contacts’ organic messages and on how long the Page’s messages waited to be read: a wait starts {freshMinutes} min after delivery (earlier reads are the notification’s doing) and ends at the read, or is cut at the next Page message, at {maxWaitHours} h, or when the history ends; the hours it lasted count against the hours it ends in, so reads piling up after the usual send time do not make those hours look busy. Reads made while the person was writing, and waits over {dropUnreadHours} h with no read (a message with no pull of its own), are left out.',
   'sendtime.note.model.presenceMix':
@@ -115,6 +115,7 @@ export interface ModelNoteInputs {
   horizonMinutes: number;
   asOf: number;
   conversationMinutes: number;
+  replyMinutes: number;
   presence: { classes: number; iterations: number; fitContacts: number; freshMinutes: number; maxWaitHours: number; dropUnreadHours: number } | null;
   lateSignals: boolean;
   rhythms: { count: number; fitContacts: number } | null;
@@ -127,7 +128,7 @@ export function modelNotes(m: ModelNoteInputs): SendTimeNote[] {
   return [
     note('sendtime.note.model.seen', { horizon: m.horizonMinutes, fittedAt: m.asOf }),
     note('sendtime.note.model.level'),
-    note('sendtime.note.model.presenceEvents', { conversation: m.conversationMinutes }),
+    note('sendtime.note.model.presenceEvents', { reply: m.replyMinutes, conversation: m.conversationMinutes }),
     ...(m.presence
       ? [
           note('sendtime.note.model.presenceClasses', {
