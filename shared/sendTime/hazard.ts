@@ -94,7 +94,7 @@ const QUARTER_MS = 15 * 60_000;
 
 const offsetCache = new Map<string, Map<number, number>>();
 /** Zone offset (ms) at an instant, cached per UTC quarter hour (offsets change only on quarter hours). */
-function offsetAt(t: number, zone: string): number {
+export function zoneOffsetAt(t: number, zone: string): number {
   let m = offsetCache.get(zone);
   if (!m) {
     m = new Map();
@@ -112,21 +112,26 @@ function offsetAt(t: number, zone: string): number {
 
 /** Local weekday/weekend × hour bin of an instant. */
 export function binAt(t: number, zone: string): number {
-  return binOfLocal(t + offsetAt(t, zone));
+  return binOfLocal(t + zoneOffsetAt(t, zone));
 }
 
-/** Bin of a local wall-clock instant expressed as ms since the epoch. */
-function binOfLocal(local: number): number {
+/** Hour-of-week cell (Monday 00:00 = 0) of a local wall-clock instant expressed as ms since the epoch. */
+export function cellOfLocal(local: number): number {
   const hourIndex = Math.floor(local / HOUR_MS);
   // 1970-01-01 was a Thursday: weekday 3 when Monday is 0.
   const weekday = (((Math.floor(hourIndex / 24) + 3) % 7) + 7) % 7;
-  return (weekday >= 5 ? 24 : 0) + (((hourIndex % 24) + 24) % 24);
+  return weekday * 24 + (((hourIndex % 24) + 24) % 24);
+}
+
+/** Bin of a local wall-clock instant. */
+function binOfLocal(local: number): number {
+  return binOfCell(cellOfLocal(local));
 }
 
 /** Adds the hours of [from, to) to `exposure` by local bin, across DST changes. */
 export function addExposure(exposure: Float64Array, from: number, to: number, zone: string): void {
-  const off = offsetAt(from, zone);
-  if (offsetAt(to, zone) !== off) {
+  const off = zoneOffsetAt(from, zone);
+  if (zoneOffsetAt(to, zone) !== off) {
     // An offset change inside the wait: walk quarter hours, each with its own offset.
     for (let t = from; t < to; ) {
       const next = Math.min(to, (Math.floor(t / QUARTER_MS) + 1) * QUARTER_MS);

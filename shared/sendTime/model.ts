@@ -1,7 +1,6 @@
 import { CELLS, type SendTimeCell, type SendTimeNote, type SendTimeReason } from '../domain/sendTime';
-import { zonedParts } from '../time/zones';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
-import { PresenceLifts, fitPresence, lowerBound, presenceEvidence, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
+import { PresenceLifts, cellOfLocal, fitPresence, lowerBound, presenceEvidence, zoneOffsetAt, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
 import { modelNotes, withNotes } from './notes';
 import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 
@@ -97,29 +96,12 @@ const MIN_CONTACTS_FOR_RHYTHMS = 1000;
 const BURST_MS = 10 * 60_000;
 const LIFT_EXPONENTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 
-const QUARTER_MS = 15 * 60_000;
-const cellCache = new Map<string, Map<number, number>>();
-
 /**
- * Local weekday × hour of an instant. Every zone's offset and every DST change falls on a
- * quarter hour, so the answer is constant within a UTC quarter hour and cached per quarter
- * (Intl is slow, and a workspace's history asks for the same quarters over and over).
+ * Local weekday × hour of an instant, from the zone's offset (cached per UTC quarter hour in
+ * `hazard.ts`: every offset and DST change falls on a quarter hour, and Intl is slow).
  */
 export function cellOf(utcMs: number, zone: string): number {
-  let byQuarter = cellCache.get(zone);
-  if (!byQuarter) {
-    byQuarter = new Map();
-    cellCache.set(zone, byQuarter);
-  }
-  const q = Math.floor(utcMs / QUARTER_MS);
-  let cell = byQuarter.get(q);
-  if (cell === undefined) {
-    const p = zonedParts(q * QUARTER_MS, zone);
-    cell = p.weekday * 24 + p.hour;
-    if (byQuarter.size > 500_000) byQuarter.clear();
-    byQuarter.set(q, cell);
-  }
-  return cell;
+  return cellOfLocal(utcMs + zoneOffsetAt(utcMs, zone));
 }
 
 /** Circular ±1 hour smoothing: sparse hour counts say "around 19:00", not "exactly 19:00". */
