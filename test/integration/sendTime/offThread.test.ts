@@ -54,9 +54,12 @@ beforeAll(() => {
         out.run(`out-${i}-${d}`, id, sent, sent + MINUTE, (i + d) % 4 === 0 ? null : sent + seenAfter);
         if (d % 3 === 0) inbound.run(`in-${i}-${d}`, id, sent + seenAfter + MINUTE);
       }
-      // Days 2–6 always fall in the last 7 days (day 7 only at some times of day): one more
-      // message for every seventh contact makes the frequency cap of 6 bite whatever the hour.
-      if (i % 7 === 0) out.run(`extra-${i}`, id, midnight - DAY - 2 * HOUR, midnight - DAY - 2 * HOUR + MINUTE, null);
+      // Days 2–6 always fall in the last 7 days, day 7 only at some times of day: 5 or 6 messages.
+      // Two more for every seventh contact (7 or 8) make a frequency cap of 7 bite for exactly those, whatever the hour.
+      if (i % 7 === 0) {
+        out.run(`extra-${i}-a`, id, midnight - DAY - 2 * HOUR, midnight - DAY - 2 * HOUR + MINUTE, null);
+        out.run(`extra-${i}-b`, id, midnight - DAY - 3 * HOUR, midnight - DAY - 3 * HOUR + MINUTE, null);
+      }
     }
   })();
 });
@@ -146,7 +149,7 @@ describe('send-time work off the main thread', () => {
       ['sendtime:heatmap', { workspaceId, horizonMinutes: 60, contactId: contactIds[5] }],
       ['sendtime:groupHeatmap', { workspaceId, horizonMinutes: 60, contactIds: contactIds.slice(0, 50) }],
       // Quiet hours, a frequency cap, a per-minute cap too tight for everyone, unknown zones (warnings).
-      ['sendtime:plan', planInput({ quietHours: { startHour: 22, endHour: 8 }, frequencyCap: { max: 6, days: 7 }, perMinuteCap: 1, explorationShare: 0.1 })],
+      ['sendtime:plan', planInput({ quietHours: { startHour: 22, endHour: 8 }, frequencyCap: { max: 7, days: 7 }, perMinuteCap: 1, explorationShare: 0.1 })],
       ['sendtime:plan', planInput({ contactIds: contactIds.slice(100, 400) })],
     ];
     const workerReplies: ApiReply<unknown>[] = [];
