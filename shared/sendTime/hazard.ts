@@ -1,5 +1,6 @@
 import { CELLS } from '../domain/sendTime';
 import { zoneOffsetMinutes } from '../time/zones';
+import { lowerBound } from '../search';
 import { BINS, binOfCell } from './rhythms';
 
 /**
@@ -148,18 +149,6 @@ export function addExposure(exposure: Float64Array, from: number, to: number, zo
     exposure[b] = (exposure[b] as number) + (next - t) / HOUR_MS;
     t = next;
   }
-}
-
-/** First index i with sorted[i] >= t. */
-export function lowerBound(sorted: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const scratchExposure = new Float64Array(BINS);

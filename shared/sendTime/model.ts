@@ -1,6 +1,7 @@
+import { lowerBound } from '../search';
 import { CELLS, type SendTimeCell, type SendTimeNote, type SendTimeReason } from '../domain/sendTime';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
-import { PresenceLifts, cellOfLocal, fitPresence, lowerBound, presenceEvidence, zoneOffsetAt, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
+import { PresenceLifts, cellOfLocal, fitPresence, presenceEvidence, zoneOffsetAt, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
 import { modelNotes, withNotes } from './notes';
 import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 

@@ -3,6 +3,7 @@ import type { IncidentDetector, IncidentEvidence } from '../../../shared/domain/
 import { nearestRank, selectKth } from './numbers';
 import { SENDS } from './scope';
 import { effectiveDelivered } from './sql';
+import { lowerBound } from '../../../shared/search';
 
 /**
  * The platform-incident detector: in a window of sends, the median delivery latency jumps
@@ -25,17 +26,6 @@ export interface IncidentSamples {
   contact: Float64Array;
 }
 
-function lowerBound(sorted: Float64Array, n: number, x: number): number {
-  let a = 0;
-  let b = n;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (sorted[mid]! < x) a = mid + 1;
-    else b = mid;
-  }
-  return a;
-}
-
 function medianOf(latency: Float64Array, start: number, end: number): number {
   const copy = latency.slice(start, end);
   return selectKth(copy, copy.length, nearestRank(copy.length, 50));
@@ -43,9 +33,9 @@ function medianOf(latency: Float64Array, start: number, end: number): number {
 
 /** Evidence when the window [start, start + windowMs) is an incident, null otherwise. */
 export function evaluateIncidentWindow(s: IncidentSamples, start: number, p: IncidentParams): IncidentEvidence | null {
-  const b0 = lowerBound(s.sentAt, s.n, start - p.baselineMs);
-  const w0 = lowerBound(s.sentAt, s.n, start);
-  const w1 = lowerBound(s.sentAt, s.n, start + p.windowMs);
+  const b0 = lowerBound(s.sentAt, start - p.baselineMs, 0, s.n);
+  const w0 = lowerBound(s.sentAt, start, 0, s.n);
+  const w1 = lowerBound(s.sentAt, start + p.windowMs, 0, s.n);
   const baselineMessages = w0 - b0;
   if (baselineMessages < MIN_BASELINE_MESSAGES || w1 - w0 < p.minContacts) return null;
   const baseline = medianOf(s.latency, b0, w0);
