@@ -209,89 +209,146 @@ export function presenceEvidence(
 
 // ── Model ───────────────────────────────────────────────────────────────────
 
-interface ClassLogs {
-  logWeight: number;
+/** Many contacts' evidence in flat typed arrays, contact i's entries at [off[i], off[i + 1]). */
+interface FlatEvidence {
+  reads: Uint8Array;
+  readOff: Int32Array;
+  inbound: Uint8Array;
+  inOff: Int32Array;
+  expBins: Uint8Array;
+  expHours: Float64Array;
+  expOff: Int32Array;
+}
+
+function flatten(evidence: readonly PresenceEvidence[]): FlatEvidence {
+  let nr = 0;
+  let ni = 0;
+  let nx = 0;
+  for (const e of evidence) {
+    nr += e.reads.length;
+    ni += e.inbound.length;
+    nx += e.exposedBins.length;
+  }
+  const f: FlatEvidence = {
+    reads: new Uint8Array(nr),
+    readOff: new Int32Array(evidence.length + 1),
+    inbound: new Uint8Array(ni),
+    inOff: new Int32Array(evidence.length + 1),
+    expBins: new Uint8Array(nx),
+    expHours: new Float64Array(nx),
+    expOff: new Int32Array(evidence.length + 1),
+  };
+  nr = ni = nx = 0;
+  evidence.forEach((e, i) => {
+    f.reads.set(e.reads, nr);
+    f.inbound.set(e.inbound, ni);
+    f.expBins.set(e.exposedBins, nx);
+    f.expHours.set(e.exposedHours, nx);
+    nr += e.reads.length;
+    ni += e.inbound.length;
+    nx += e.exposedBins.length;
+    f.readOff[i + 1] = nr;
+    f.inOff[i + 1] = ni;
+    f.expOff[i + 1] = nx;
+  });
+  return f;
+}
+
+/** The classes' rates and their logs in K × 48 blocks (class k's bins at [48k, 48k + 48)). */
+interface ClassTables {
+  K: number;
+  shape: number;
+  rates: Float64Array;
   logRates: Float64Array;
   /** log of the share of a week's presence falling in each bin. */
   logWeekShare: Float64Array;
-  weekTotal: number;
+  logWeight: Float64Array;
+  weekTotal: Float64Array;
 }
 
-function classLogs(rates: Float64Array, weight: number): ClassLogs {
-  let weekTotal = 0;
-  for (let b = 0; b < BINS; b++) weekTotal += (rates[b] as number) * (HOURS_PER_WEEK[b] as number);
-  return {
-    logWeight: Math.log(weight),
-    logRates: rates.map(Math.log),
-    logWeekShare: rates.map((r, b) => Math.log((r * (HOURS_PER_WEEK[b] as number)) / weekTotal)),
-    weekTotal,
+function classTables(rates: readonly Float64Array[], weights: Float64Array, shape: number, into?: ClassTables): ClassTables {
+  const K = rates.length;
+  const t = into ?? {
+    K,
+    shape,
+    rates: new Float64Array(K * BINS),
+    logRates: new Float64Array(K * BINS),
+    logWeekShare: new Float64Array(K * BINS),
+    logWeight: new Float64Array(K),
+    weekTotal: new Float64Array(K),
   };
+  for (let k = 0; k < K; k++) {
+    const r = rates[k] as Float64Array;
+    let weekTotal = 0;
+    for (let b = 0; b < BINS; b++) weekTotal += (r[b] as number) * (HOURS_PER_WEEK[b] as number);
+    t.rates.set(r, k * BINS);
+    for (let b = 0; b < BINS; b++) {
+      t.logRates[k * BINS + b] = Math.log(r[b] as number);
+      t.logWeekShare[k * BINS + b] = Math.log(((r[b] as number) * (HOURS_PER_WEEK[b] as number)) / weekTotal);
+    }
+    t.logWeight[k] = Math.log(weights[k] as number);
+    t.weekTotal[k] = weekTotal;
+  }
+  return t;
+}
+
+const tablesCache = new WeakMap<PresenceModel, ClassTables>();
+function tablesOf(m: PresenceModel): ClassTables {
+  let t = tablesCache.get(m);
+  if (!t) {
+    t = classTables(m.rates, m.weights, m.levelShape);
+    tablesCache.set(m, t);
+  }
+  return t;
 }
 
 function hasEvidence(e: PresenceEvidence): boolean {
   return e.inbound.length > 0 || e.reads.length > 0;
 }
 
-function expectedEvents(e: PresenceEvidence, rates: Float64Array): number {
-  let s = 0;
-  const bins = e.exposedBins;
-  const hours = e.exposedHours;
-  for (let j = 0; j < bins.length; j++) s += (hours[j] as number) * (rates[bins[j] as number] as number);
-  return s;
-}
-
 /**
+ * Contact i's posterior class weights into `out`, its expected number of reads under each
+ * class at level 1 into `expected`; returns the log of the weights' normaliser. Per class,
  * log p(evidence | class) up to terms that do not depend on the class: reads are a Poisson
  * process a·μ_k over the exposure with a ~ Gamma(α0, α0) integrated out
  * (Σ log μ_k(read bins) − (α0 + n) log(α0 + Σ_b X_b μ_k(b))), inbound bins a multinomial.
  */
-function classLogLik(e: PresenceEvidence, logs: ClassLogs, shape: number, expected: number): number {
-  let s = 0;
-  for (const b of e.reads) s += logs.logRates[b] as number;
-  s -= (shape + e.reads.length) * Math.log(shape + expected);
-  for (const b of e.inbound) s += logs.logWeekShare[b] as number;
-  return s;
-}
-
-const logsCache = new WeakMap<PresenceModel, ClassLogs[]>();
-function logsOf(m: PresenceModel): ClassLogs[] {
-  let l = logsCache.get(m);
-  if (!l) {
-    l = m.rates.map((r, k) => classLogs(r, m.weights[k] as number));
-    logsCache.set(m, l);
-  }
-  return l;
-}
-
-/**
- * Fills `out` with the contact's posterior class weights and `expected` with its expected
- * number of reads under each class at level 1; returns the log of the weights' normaliser.
- */
-function posteriorInto(m: PresenceModel, e: PresenceEvidence, logs: readonly ClassLogs[], out: Float64Array, expected: Float64Array): number {
-  const K = m.weights.length;
+function posteriorAt(t: ClassTables, f: FlatEvidence, i: number, out: Float64Array, expected: Float64Array): number {
+  const r0 = f.readOff[i] as number;
+  const r1 = f.readOff[i + 1] as number;
+  const i0 = f.inOff[i] as number;
+  const i1 = f.inOff[i + 1] as number;
+  const x0 = f.expOff[i] as number;
+  const x1 = f.expOff[i + 1] as number;
+  const n = r1 - r0;
   let max = -Infinity;
-  for (let k = 0; k < K; k++) {
-    const l = logs[k] as ClassLogs;
-    const x = expectedEvents(e, m.rates[k] as Float64Array);
+  for (let k = 0; k < t.K; k++) {
+    const base = k * BINS;
+    let x = 0;
+    for (let j = x0; j < x1; j++) x += (f.expHours[j] as number) * (t.rates[base + (f.expBins[j] as number)] as number);
     expected[k] = x;
-    const v = l.logWeight + classLogLik(e, l, m.levelShape, x);
+    let v = 0;
+    for (let j = r0; j < r1; j++) v += t.logRates[base + (f.reads[j] as number)] as number;
+    v -= (t.shape + n) * Math.log(t.shape + x);
+    for (let j = i0; j < i1; j++) v += t.logWeekShare[base + (f.inbound[j] as number)] as number;
+    v = (t.logWeight[k] as number) + v;
     out[k] = v;
     if (v > max) max = v;
   }
   let z = 0;
-  for (let k = 0; k < K; k++) {
+  for (let k = 0; k < t.K; k++) {
     const v = Math.exp((out[k] as number) - max);
     out[k] = v;
     z += v;
   }
-  for (let k = 0; k < K; k++) out[k] = (out[k] as number) / z;
+  for (let k = 0; k < t.K; k++) out[k] = (out[k] as number) / z;
   return max + Math.log(z);
 }
 
 /** Posterior class weights of one contact. */
 export function presencePosterior(m: PresenceModel, e: PresenceEvidence): Float64Array {
   const out = new Float64Array(m.weights.length);
-  posteriorInto(m, e, logsOf(m), out, new Float64Array(m.weights.length));
+  posteriorAt(tablesOf(m), flatten([e]), 0, out, new Float64Array(m.weights.length));
   return out;
 }
 
@@ -346,50 +403,66 @@ export function fitPresence(evidence: readonly PresenceEvidence[], options: Pres
   let lastMass = new Float64Array(K);
   let ll = 0;
   let it = 0;
+  // The evidence in flat arrays and the classes in K × 48 tables: the loops below run 20 times over thousands of contacts.
+  const flat = flatten(used);
+  let tables: ClassTables | undefined;
+  const num = new Float64Array(K * BINS);
+  const den = new Float64Array(K * BINS);
   const post = new Float64Array(K);
   const expected = new Float64Array(K);
   for (; it < maxIterations; it++) {
-    const model: PresenceModel = { weights, rates, levelShape: shape, iterations: it, logLikelihood: 0 };
-    const logs = rates.map((r, k) => classLogs(r, weights[k] as number));
-    const num = rates.map(() => new Float64Array(BINS));
-    const den = rates.map(() => new Float64Array(BINS));
+    tables = classTables(rates, weights, shape, tables);
+    num.fill(0);
+    den.fill(0);
     const mass = new Float64Array(K);
     // Inbound exposure is n_in · hours(b) / weekly total for every bin: one scalar per class, spread after the loop.
     const inboundScale = new Float64Array(K);
     ll = 0;
-    for (const e of used) {
-      ll += posteriorInto(model, e, logs, post, expected);
-      const n = e.reads.length;
+    for (let i = 0; i < used.length; i++) {
+      ll += posteriorAt(tables, flat, i, post, expected);
+      const r0 = flat.readOff[i] as number;
+      const r1 = flat.readOff[i + 1] as number;
+      const i0 = flat.inOff[i] as number;
+      const i1 = flat.inOff[i + 1] as number;
+      const x0 = flat.expOff[i] as number;
+      const x1 = flat.expOff[i + 1] as number;
+      const n = r1 - r0;
       for (let k = 0; k < K; k++) {
         const w = post[k] as number;
         if (w < 1e-9) continue;
         mass[k] = (mass[k] as number) + w;
-        const nk = num[k] as Float64Array;
-        const dk = den[k] as Float64Array;
+        const base = k * BINS;
         // Reads: events over exposure scaled by the contact's expected level under this class.
         const level = (shape + n) / (shape + (expected[k] as number));
-        for (const b of e.reads) nk[b] = (nk[b] as number) + w;
-        const wl = w * level;
-        const bins = e.exposedBins;
-        const hours = e.exposedHours;
-        for (let j = 0; j < bins.length; j++) {
-          const b = bins[j] as number;
-          dk[b] = (dk[b] as number) + wl * (hours[j] as number);
+        for (let j = r0; j < r1; j++) {
+          const at = base + (flat.reads[j] as number);
+          num[at] = (num[at] as number) + w;
         }
-        if (e.inbound.length > 0) {
+        const wl = w * level;
+        for (let j = x0; j < x1; j++) {
+          const at = base + (flat.expBins[j] as number);
+          den[at] = (den[at] as number) + wl * (flat.expHours[j] as number);
+        }
+        if (i1 > i0) {
           // Inbound as Poisson counts with a free level of their own.
-          for (const b of e.inbound) nk[b] = (nk[b] as number) + w;
-          inboundScale[k] = (inboundScale[k] as number) + (w * e.inbound.length) / (logs[k] as ClassLogs).weekTotal;
+          for (let j = i0; j < i1; j++) {
+            const at = base + (flat.inbound[j] as number);
+            num[at] = (num[at] as number) + w;
+          }
+          inboundScale[k] = (inboundScale[k] as number) + (w * (i1 - i0)) / (tables.weekTotal[k] as number);
         }
       }
     }
     for (let k = 0; k < K; k++) {
-      const dk = den[k] as Float64Array;
       const scale = inboundScale[k] as number;
-      for (let b = 0; b < BINS; b++) dk[b] = (dk[b] as number) + scale * (HOURS_PER_WEEK[b] as number);
+      for (let b = 0; b < BINS; b++) den[k * BINS + b] = (den[k * BINS + b] as number) + scale * (HOURS_PER_WEEK[b] as number);
     }
     weights = mass.map((m) => (m + 1) / (used.length + K));
-    rates = num.map((nk, k) => nk.map((v, b) => (v + smoothing * (base[b] as number)) / (((den[k] as Float64Array)[b] as number) + smoothing)));
+    rates = rates.map((_, k) => {
+      const r = new Float64Array(BINS);
+      for (let b = 0; b < BINS; b++) r[b] = ((num[k * BINS + b] as number) + smoothing * (base[b] as number)) / ((den[k * BINS + b] as number) + smoothing);
+      return r;
+    });
     // Converged when no class gains or loses more than a thousandth of a contact.
     let change = 0;
     for (let k = 0; k < K; k++) change = Math.max(change, Math.abs((mass[k] as number) - (lastMass[k] as number)));
@@ -399,85 +472,73 @@ export function fitPresence(evidence: readonly PresenceEvidence[], options: Pres
   return { weights, rates, levelShape: shape, iterations: it, logLikelihood: ll };
 }
 
-/** A contact's expected presence rate per hour by bin: its posterior mix of the classes, each at its expected level there. */
-function presenceByBin(m: PresenceModel, e: PresenceEvidence, logs: readonly ClassLogs[], post: Float64Array, expected: Float64Array, mix: Float64Array): void {
-  posteriorInto(m, e, logs, post, expected);
+/** Contact i's expected presence rate per hour by bin: its posterior mix of the classes, each at its expected level there. */
+function presenceAt(t: ClassTables, f: FlatEvidence, i: number, post: Float64Array, expected: Float64Array, mix: Float64Array): void {
+  posteriorAt(t, f, i, post, expected);
   mix.fill(0);
-  const n = e.reads.length;
-  for (let k = 0; k < post.length; k++) {
+  const n = (f.readOff[i + 1] as number) - (f.readOff[i] as number);
+  for (let k = 0; k < t.K; k++) {
     const w = post[k] as number;
     if (w < 1e-9) continue;
-    const r = m.rates[k] as Float64Array;
-    const wl = (w * (m.levelShape + n)) / (m.levelShape + (expected[k] as number));
-    for (let b = 0; b < BINS; b++) mix[b] = (mix[b] as number) + wl * (r[b] as number);
+    const base = k * BINS;
+    const wl = (w * (t.shape + n)) / (t.shape + (expected[k] as number));
+    for (let b = 0; b < BINS; b++) mix[b] = (mix[b] as number) + wl * (t.rates[base + b] as number);
   }
 }
 
 /** A contact's expected presence rate per hour for each hour-of-week cell. */
 export function contactPresence(m: PresenceModel, e: PresenceEvidence): Float64Array {
   const mix = new Float64Array(BINS);
-  presenceByBin(m, e, logsOf(m), new Float64Array(m.weights.length), new Float64Array(m.weights.length), mix);
+  presenceAt(tablesOf(m), flatten([e]), 0, new Float64Array(m.weights.length), new Float64Array(m.weights.length), mix);
   const out = new Float64Array(CELLS);
   for (let cell = 0; cell < CELLS; cell++) out[cell] = mix[binOfCell(cell)] as number;
   return out;
 }
 
 /**
- * Computes many contacts' reach lifts with shared buffers: for each, the chance of a look within
- * H of a send at each cell (`reachWithin` of its presence), scaled to mean 1 over the week.
+ * Every contact's reach lift: the chance of a look within H of a send at each cell
+ * (`reachWithin` of its presence), scaled to mean 1 over the week. With H up to an hour a
+ * send's window stays inside its hour, so the lift depends only on the bin: 48 values (read
+ * them with `liftOfCell`), not 168. The lifts are views into one block: far less for the
+ * garbage collector than one small array each.
  */
-export class PresenceLifts {
-  private readonly logs: ClassLogs[];
-  private readonly post: Float64Array;
-  private readonly expected: Float64Array;
-  private readonly mix = new Float64Array(BINS);
-  private readonly rates = new Float64Array(CELLS);
-  private readonly binReach = new Float64Array(BINS);
-  /** `capacity`: how many lifts will be asked for (they are allocated at once). */
-  constructor(
-    private readonly m: PresenceModel,
-    private readonly horizonMinutes: number,
-    capacity = 4096,
-  ) {
-    this.block = new Float64Array(CELLS * Math.max(1, capacity));
-    this.logs = logsOf(m);
-    this.post = new Float64Array(m.weights.length);
-    this.expected = new Float64Array(m.weights.length);
-  }
-
-  private block: Float64Array;
-  private used = 0;
-
-  /** Lifts live in one block (views into it), not one small array each: far less for the garbage collector. */
-  private next(): Float64Array {
-    if (this.used + CELLS > this.block.length) {
-      this.block = new Float64Array(CELLS * 4096);
-      this.used = 0;
-    }
-    const out = this.block.subarray(this.used, this.used + CELLS);
-    this.used += CELLS;
-    return out;
-  }
-
-  lift(e: PresenceEvidence): Float64Array {
-    presenceByBin(this.m, e, this.logs, this.post, this.expected, this.mix);
-    const out = this.next();
-    const hours = this.horizonMinutes / 60;
-    if (hours <= 1) {
-      // The horizon stays inside the send's hour: one value per bin.
-      for (let b = 0; b < BINS; b++) this.binReach[b] = 1 - Math.exp(-(this.mix[b] as number) * hours);
-      for (let cell = 0; cell < CELLS; cell++) out[cell] = this.binReach[binOfCell(cell)] as number;
+export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvidence[], horizonMinutes: number): Float64Array[] {
+  const t = tablesOf(m);
+  const f = flatten(evidence);
+  const post = new Float64Array(t.K);
+  const expected = new Float64Array(t.K);
+  const mix = new Float64Array(BINS);
+  const rates = new Float64Array(CELLS);
+  const width = horizonMinutes <= 60 ? BINS : CELLS;
+  const block = new Float64Array(width * evidence.length);
+  const hours = horizonMinutes / 60;
+  const lifts: Float64Array[] = [];
+  for (let i = 0; i < evidence.length; i++) {
+    presenceAt(t, f, i, post, expected, mix);
+    const out = block.subarray(i * width, (i + 1) * width);
+    let mean = 0;
+    if (width === BINS) {
+      for (let b = 0; b < BINS; b++) {
+        const reach = 1 - Math.exp(-(mix[b] as number) * hours);
+        out[b] = reach;
+        mean += reach * (HOURS_PER_WEEK[b] as number);
+      }
     } else {
-      for (let cell = 0; cell < CELLS; cell++) this.rates[cell] = this.mix[binOfCell(cell)] as number;
-      out.set(reachWithin(this.rates, this.horizonMinutes));
+      for (let cell = 0; cell < CELLS; cell++) rates[cell] = mix[binOfCell(cell)] as number;
+      out.set(reachWithin(rates, horizonMinutes));
+      for (let cell = 0; cell < CELLS; cell++) mean += out[cell] as number;
     }
-    let sum = 0;
-    for (let cell = 0; cell < CELLS; cell++) sum += out[cell] as number;
-    const mean = sum / CELLS;
-    if (mean > 0) for (let cell = 0; cell < CELLS; cell++) out[cell] = (out[cell] as number) / mean;
+    mean /= CELLS;
+    if (mean > 0) for (let j = 0; j < width; j++) out[j] = (out[j] as number) / mean;
     else out.fill(1);
-    return out;
+    lifts.push(out);
   }
+  return lifts;
+}
+
+/** A lift's value at an hour-of-week cell, whether it is kept by cell (168 values) or by bin (48). */
+export function liftOfCell(lift: Float64Array, cell: number): number {
+  return (lift.length === CELLS ? lift[cell] : lift[binOfCell(cell)]) as number;
 }
 
 /** Chance of at least one look within H of a send at the start of each cell, from presence rates per hour. */

@@ -1,7 +1,7 @@
 import { lowerBound } from '../search';
 import { CELLS, type SendTimeCell, type SendTimeNote, type SendTimeReason } from '../domain/sendTime';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
-import { PresenceLifts, cellOfLocal, fitPresence, presenceEvidence, zoneOffsetAt, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
+import { cellOfLocal, liftOfCell, presenceLifts, fitPresence, presenceEvidence, zoneOffsetAt, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
 import { modelNotes, withNotes } from './notes';
 import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 
@@ -48,7 +48,7 @@ export interface ContactModel {
   /** Posterior Beta of the contact's rate at the cells it was usually sent at. */
   posterior: BetaPrior;
   reason: SendTimeReason;
-  /** Reachability lift by cell for horizon H, mean 1 over the week. */
+  /** Reachability lift for horizon H, mean 1 over the week: by cell, or by bin when it depends only on the bin (read it with `liftOfCell`). */
   lift: Float64Array;
   /** Mean lift over the cells this contact's rate was measured at. */
   referenceLift: number;
@@ -273,10 +273,8 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     );
   }
   const liftByBins = new Map<string, Float64Array>();
-  const presenceLifts = presenceModel ? new PresenceLifts(presenceModel, H, prepared.length) : null;
-  // Each contact's lift: its posterior mix of the audience's rhythms, or its own hour-of-day activity blended with the workspace's week.
-  const lifts = prepared.map((p) => {
-    if (presenceLifts) return presenceLifts.lift(p.presence as PresenceEvidence);
+  // Each contact's lift: its posterior mix of the presence classes or of the audience's rhythms, or its own hour-of-day activity blended with the workspace's week.
+  const lifts = presenceModel ? presenceLifts(presenceModel, prepared.map((p) => p.presence as PresenceEvidence), H) : prepared.map((p) => {
     if (rhythms) {
       // Contacts with the same presence bins (often none) share one lift.
       const bins = p.activityCells.map(binOfCell).sort((a, b) => a - b);
@@ -325,7 +323,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       const lift = lifts[i] as Float64Array;
       for (let s = 0; s < p.sendCells.length; s++) {
         // Ratios within 0.1 % of each other are one term: the exponent grid is far coarser than that.
-        const key = Math.round(Math.log(Math.max(1e-6, lift[p.sendCells[s] as number] as number) / ref) * 1000);
+        const key = Math.round(Math.log(Math.max(1e-6, liftOfCell(lift, p.sendCells[s] as number)) / ref) * 1000);
         let j = ratioIndex.get(key);
         if (j === undefined) {
           j = logRatio.length;
@@ -377,7 +375,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       }
       countSends[k] = (countSends[k] as number) + 1;
       if (p.sendSeen[j]) countSeen[k] = (countSeen[k] as number) + 1;
-      refSum += lift[c] as number;
+      refSum += liftOfCell(lift, c);
     }
     const countsTo = countCells.length;
     for (let k = countsFrom; k < countsTo; k++) slot[countCells[k] as number] = -1;
@@ -440,8 +438,8 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
 
 /** The lift of a send `fraction` of the way into a cell: its H-window covers that much of the next hour instead. */
 function liftAt(c: ContactModel, cell: number, fraction: number): number {
-  const here = c.lift[cell] as number;
-  return fraction > 0 ? (1 - fraction) * here + fraction * (c.lift[(cell + 1) % CELLS] as number) : here;
+  const here = liftOfCell(c.lift, cell);
+  return fraction > 0 ? (1 - fraction) * here + fraction * liftOfCell(c.lift, (cell + 1) % CELLS) : here;
 }
 
 /** Index of the contact's counts at a cell in `model.cellCounts`, −1 when it had no send there. */

@@ -234,8 +234,8 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   let planSum = 0;
   let usualSum = 0;
   const runOrder: number[] = [];
+  const free = (i: number) => cap === null || (used[i] as number) < cap;
   for (const k of candidates) {
-    const free = (i: number) => cap === null || (used[i] as number) < cap;
     let pick: number | undefined;
     if (k.holdout) {
       // The allowed minute nearest the usual one, the earlier of two at the same distance.
@@ -257,10 +257,18 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     } else {
       // Best rate first, earliest minute first among equals: each run of one cell is tried from
       // its better end (its start, or its end when the hour after it is better), walking inwards.
+      // A contact has a handful of runs: insertion sort, no comparator calls.
       runOrder.length = 0;
-      const better = (r: number) => Math.max(runRates[r] as number, runEndRates[r] as number);
-      for (let r = k.runFrom; r < k.runTo; r++) runOrder.push(r);
-      runOrder.sort((a, b) => better(b) - better(a) || (runStarts[a] as number) - (runStarts[b] as number));
+      for (let r = k.runFrom; r < k.runTo; r++) {
+        const value = Math.max(runRates[r] as number, runEndRates[r] as number);
+        let j = runOrder.length;
+        // Runs come in time order, so among equal rates the earlier one stays first.
+        while (j > 0 && Math.max(runRates[runOrder[j - 1] as number] as number, runEndRates[runOrder[j - 1] as number] as number) < value) {
+          runOrder[j] = runOrder[j - 1] as number;
+          j--;
+        }
+        runOrder[j] = r;
+      }
       outer: for (const r of runOrder) {
         const fromEnd = (runEndRates[r] as number) > (runRates[r] as number) + 1e-12;
         const lo = runStarts[r] as number;
