@@ -151,66 +151,12 @@ export function addExposure(exposure: Float64Array, from: number, to: number, zo
   }
 }
 
-const scratchExposure = new Float64Array(BINS);
-const NO_BINS: number[] = [];
-
 /** A read this close to one of the person's own messages came from opening the thread to write. */
 const WROTE_MS = 2 * 60_000;
 
-/**
- * One contact's presence evidence. `inboundBins` are its organic messages' bins; `inbound`
- * all its messages' times (sorted); `outbound` the Page's messages. Each delivered Page
- * message's wait starts `freshMinutes` after delivery (a read before that is left out) and
- * ends at its read, or is censored at the next Page message (whose notification may be
- * what opens the thread), at `asOf` or after `maxWaitHours`. A read within two minutes of
- * one of the person's own messages is left out: writing opens the thread and reads
- * everything, whether or not this message would have drawn the person in.
- */
-export function presenceEvidence(
-  zone: string,
-  inboundBins: readonly number[],
-  inbound: ArrayLike<number>,
-  outbound: readonly { sentAt: number; deliveredAt: number | null; readAt: number | null }[],
-  options: EvidenceOptions,
-): PresenceEvidence {
-  const freshMs = (options.freshMinutes ?? 20) * 60_000;
-  const maxWaitMs = (options.maxWaitHours ?? 48) * HOUR_MS;
-  const dropMs = (options.dropUnreadHours ?? 8) * HOUR_MS;
-  const exposure = scratchExposure.fill(0);
-  const reads: number[] = [];
-  let order: number[] | null = null;
-  for (let i = 1; i < outbound.length; i++) {
-    if ((outbound[i] as { sentAt: number }).sentAt < (outbound[i - 1] as { sentAt: number }).sentAt) {
-      order = outbound.map((_, j) => j).sort((a, b) => (outbound[a] as { sentAt: number }).sentAt - (outbound[b] as { sentAt: number }).sentAt);
-      break;
-    }
-  }
-  const at = (x: number) => outbound[order ? (order[x] as number) : x] as (typeof outbound)[number];
-  const n = outbound.length;
-  for (let x = 0; x < n; x++) {
-    const m = at(x);
-    if (m.deliveredAt === null && m.readAt === null) continue;
-    const from = (m.deliveredAt ?? m.sentAt) + freshMs;
-    if (m.readAt !== null && m.readAt <= from) continue;
-    const nextSend = x + 1 < n ? at(x + 1).sentAt : Infinity;
-    const censor = Math.min(nextSend, options.asOf, from + maxWaitMs);
-    if (censor <= from) continue;
-    const read = m.readAt !== null && m.readAt <= censor;
-    if (read) {
-      const j = lowerBound(inbound, (m.readAt as number) - WROTE_MS);
-      if (j < inbound.length && (inbound[j] as number) <= (m.readAt as number) + WROTE_MS) continue;
-    } else if (censor - from > dropMs) continue;
-    const to = read ? (m.readAt as number) : censor;
-    addExposure(exposure, from, to, zone);
-    if (read) reads.push(binAt(to, zone));
-  }
-  return makeEvidence(inboundBins.length > 0 ? [...inboundBins] : NO_BINS, reads.length > 0 ? reads : NO_BINS, exposure);
-}
-
-// ── Model ───────────────────────────────────────────────────────────────────
-
 /** Many contacts' evidence in flat typed arrays, contact i's entries at [off[i], off[i + 1]). */
-interface FlatEvidence {
+export interface FlatEvidence {
+  size: number;
   reads: Uint8Array;
   readOff: Int32Array;
   inbound: Uint8Array;
@@ -220,7 +166,108 @@ interface FlatEvidence {
   expOff: Int32Array;
 }
 
-function flatten(evidence: readonly PresenceEvidence[]): FlatEvidence {
+/**
+ * Builds many contacts' presence evidence straight into flat lists (no objects per contact:
+ * a fit on 100 000 contacts would otherwise keep half a million small arrays alive).
+ *
+ * A contact's evidence: `inboundBins` are its organic messages' bins; `inbound` all its
+ * messages' times (sorted); `outbound` the Page's messages. Each delivered Page message's
+ * wait starts `freshMinutes` after delivery (a read before that is left out) and ends at its
+ * read, or is censored at the next Page message (whose notification may be what opens the
+ * thread), at `asOf` or after `maxWaitHours`. A read within two minutes of one of the
+ * person's own messages is left out: writing opens the thread and reads everything, whether
+ * or not this message would have drawn the person in.
+ */
+export class EvidenceBuilder {
+  private readonly reads: number[] = [];
+  private readonly readOff: number[] = [0];
+  private readonly inbound: number[] = [];
+  private readonly inOff: number[] = [0];
+  private readonly expBins: number[] = [];
+  private readonly expHours: number[] = [];
+  private readonly expOff: number[] = [0];
+  private readonly exposure = new Float64Array(BINS);
+  private readonly freshMs: number;
+  private readonly maxWaitMs: number;
+  private readonly dropMs: number;
+
+  constructor(private readonly options: EvidenceOptions) {
+    this.freshMs = (options.freshMinutes ?? 20) * 60_000;
+    this.maxWaitMs = (options.maxWaitHours ?? 48) * HOUR_MS;
+    this.dropMs = (options.dropUnreadHours ?? 8) * HOUR_MS;
+  }
+
+  /** Appends one contact's evidence. */
+  add(zone: string, inboundBins: ArrayLike<number>, inbound: ArrayLike<number>, outbound: readonly { sentAt: number; deliveredAt: number | null; readAt: number | null }[]): void {
+    const exposure = this.exposure.fill(0);
+    let order: number[] | null = null;
+    for (let i = 1; i < outbound.length; i++) {
+      if ((outbound[i] as { sentAt: number }).sentAt < (outbound[i - 1] as { sentAt: number }).sentAt) {
+        order = outbound.map((_, j) => j).sort((a, b) => (outbound[a] as { sentAt: number }).sentAt - (outbound[b] as { sentAt: number }).sentAt);
+        break;
+      }
+    }
+    const at = (x: number) => outbound[order ? (order[x] as number) : x] as (typeof outbound)[number];
+    const n = outbound.length;
+    for (let x = 0; x < n; x++) {
+      const m = at(x);
+      if (m.deliveredAt === null && m.readAt === null) continue;
+      const from = (m.deliveredAt ?? m.sentAt) + this.freshMs;
+      if (m.readAt !== null && m.readAt <= from) continue;
+      const nextSend = x + 1 < n ? at(x + 1).sentAt : Infinity;
+      const censor = Math.min(nextSend, this.options.asOf, from + this.maxWaitMs);
+      if (censor <= from) continue;
+      const read = m.readAt !== null && m.readAt <= censor;
+      if (read) {
+        const j = lowerBound(inbound, (m.readAt as number) - WROTE_MS);
+        if (j < inbound.length && (inbound[j] as number) <= (m.readAt as number) + WROTE_MS) continue;
+      } else if (censor - from > this.dropMs) continue;
+      const to = read ? (m.readAt as number) : censor;
+      addExposure(exposure, from, to, zone);
+      if (read) this.reads.push(binAt(to, zone));
+    }
+    for (let j = 0; j < inboundBins.length; j++) this.inbound.push(inboundBins[j] as number);
+    for (let b = 0; b < BINS; b++) {
+      const x = exposure[b] as number;
+      if (x > 0) {
+        this.expBins.push(b);
+        this.expHours.push(x);
+      }
+    }
+    this.readOff.push(this.reads.length);
+    this.inOff.push(this.inbound.length);
+    this.expOff.push(this.expBins.length);
+  }
+
+  build(): FlatEvidence {
+    return {
+      size: this.readOff.length - 1,
+      reads: Uint8Array.from(this.reads),
+      readOff: Int32Array.from(this.readOff),
+      inbound: Uint8Array.from(this.inbound),
+      inOff: Int32Array.from(this.inOff),
+      expBins: Uint8Array.from(this.expBins),
+      expHours: Float64Array.from(this.expHours),
+      expOff: Int32Array.from(this.expOff),
+    };
+  }
+}
+
+/** One contact's presence evidence (see `EvidenceBuilder`). */
+export function presenceEvidence(
+  zone: string,
+  inboundBins: readonly number[],
+  inbound: ArrayLike<number>,
+  outbound: readonly { sentAt: number; deliveredAt: number | null; readAt: number | null }[],
+  options: EvidenceOptions,
+): PresenceEvidence {
+  const builder = new EvidenceBuilder(options);
+  builder.add(zone, inboundBins, inbound, outbound);
+  return evidenceAt(builder.build(), 0);
+}
+
+/** Many contacts' evidence as flat arrays. */
+export function flatten(evidence: readonly PresenceEvidence[]): FlatEvidence {
   let nr = 0;
   let ni = 0;
   let nx = 0;
@@ -230,6 +277,7 @@ function flatten(evidence: readonly PresenceEvidence[]): FlatEvidence {
     nx += e.exposedBins.length;
   }
   const f: FlatEvidence = {
+    size: evidence.length,
     reads: new Uint8Array(nr),
     readOff: new Int32Array(evidence.length + 1),
     inbound: new Uint8Array(ni),
@@ -253,6 +301,30 @@ function flatten(evidence: readonly PresenceEvidence[]): FlatEvidence {
   });
   return f;
 }
+
+/** Contact i of flat evidence as its own object. */
+export function evidenceAt(f: FlatEvidence, i: number): PresenceEvidence {
+  const x0 = f.expOff[i] as number;
+  const x1 = f.expOff[i + 1] as number;
+  return {
+    inbound: Array.from(f.inbound.subarray(f.inOff[i] as number, f.inOff[i + 1] as number)),
+    reads: Array.from(f.reads.subarray(f.readOff[i] as number, f.readOff[i + 1] as number)),
+    exposedBins: Array.from(f.expBins.subarray(x0, x1)),
+    exposedHours: Array.from(f.expHours.subarray(x0, x1)),
+  };
+}
+
+/** The contacts `indices` of flat evidence, in that order. */
+export function subsetEvidence(f: FlatEvidence, indices: readonly number[]): FlatEvidence {
+  return flatten(indices.map((i) => evidenceAt(f, i)));
+}
+
+/** Does contact i have reads or inbound messages (anything that tells classes apart)? */
+export function hasEvidenceAt(f: FlatEvidence, i: number): boolean {
+  return (f.readOff[i + 1] as number) > (f.readOff[i] as number) || (f.inOff[i + 1] as number) > (f.inOff[i] as number);
+}
+
+// ── Model ───────────────────────────────────────────────────────────────────
 
 /** The classes' rates and their logs in K × 48 blocks (class k's bins at [48k, 48k + 48)). */
 interface ClassTables {
@@ -302,10 +374,6 @@ function tablesOf(m: PresenceModel): ClassTables {
   return t;
 }
 
-function hasEvidence(e: PresenceEvidence): boolean {
-  return e.inbound.length > 0 || e.reads.length > 0;
-}
-
 /**
  * Contact i's posterior class weights into `out`, its expected number of reads under each
  * class at level 1 into `expected`; returns the log of the weights' normaliser. Per class,
@@ -353,21 +421,17 @@ export function presencePosterior(m: PresenceModel, e: PresenceEvidence): Float6
 }
 
 /** The audience's rates: pooled reads over pooled exposure, averaged with the inbound messages' shape brought to that scale. */
-function audienceRates(evidence: readonly PresenceEvidence[]): Float64Array {
+function audienceRates(f: FlatEvidence): Float64Array {
   const ev = new Float64Array(BINS).fill(0.5);
   const ex = new Float64Array(BINS).fill(0.5);
-  for (const e of evidence) {
-    for (const b of e.reads) ev[b] = (ev[b] as number) + 1;
-    e.exposedBins.forEach((b, j) => (ex[b] = (ex[b] as number) + (e.exposedHours[j] as number)));
+  for (let i = 0; i < f.size; i++) {
+    for (let j = f.readOff[i] as number; j < (f.readOff[i + 1] as number); j++) ev[f.reads[j] as number] = (ev[f.reads[j] as number] as number) + 1;
+    for (let j = f.expOff[i] as number; j < (f.expOff[i + 1] as number); j++) ex[f.expBins[j] as number] = (ex[f.expBins[j] as number] as number) + (f.expHours[j] as number);
   }
   const readRates = ev.map((v, b) => v / (ex[b] as number));
   const inb = new Float64Array(BINS);
-  let inboundTotal = 0;
-  for (const e of evidence)
-    for (const b of e.inbound) {
-      inb[b] = (inb[b] as number) + 1;
-      inboundTotal++;
-    }
+  for (const b of f.inbound) inb[b] = (inb[b] as number) + 1;
+  const inboundTotal = f.inbound.length;
   if (inboundTotal === 0) return readRates;
   let week = 0;
   for (let b = 0; b < BINS; b++) week += (readRates[b] as number) * (HOURS_PER_WEEK[b] as number);
@@ -382,13 +446,17 @@ function audienceRates(evidence: readonly PresenceEvidence[]): Float64Array {
  * hour 24·k/K (morning people, lunch people, evening people, …), so the same data always
  * gives the same classes.
  */
-export function fitPresence(evidence: readonly PresenceEvidence[], options: PresenceFitOptions = {}): PresenceModel {
+export function fitPresence(evidence: readonly PresenceEvidence[] | FlatEvidence, options: PresenceFitOptions = {}): PresenceModel {
   const K = Math.max(1, options.classes ?? 16);
   const maxIterations = options.iterations ?? 20;
   const shape = options.levelShape ?? 2;
   const smoothing = options.smoothing ?? 2;
-  const used = evidence.filter(hasEvidence);
-  const base = audienceRates(used);
+  const all = Array.isArray(evidence) ? flatten(evidence) : (evidence as FlatEvidence);
+  const usedIndices: number[] = [];
+  for (let i = 0; i < all.size; i++) if (hasEvidenceAt(all, i)) usedIndices.push(i);
+  // The evidence in flat arrays and the classes in K × 48 tables: the loops below run 20 times over thousands of contacts.
+  const flat = usedIndices.length === all.size ? all : subsetEvidence(all, usedIndices);
+  const base = audienceRates(flat);
   let rates: Float64Array[] = [];
   for (let k = 0; k < K; k++) {
     const peak = (24 * k) / K;
@@ -403,8 +471,6 @@ export function fitPresence(evidence: readonly PresenceEvidence[], options: Pres
   let lastMass = new Float64Array(K);
   let ll = 0;
   let it = 0;
-  // The evidence in flat arrays and the classes in K × 48 tables: the loops below run 20 times over thousands of contacts.
-  const flat = flatten(used);
   let tables: ClassTables | undefined;
   const num = new Float64Array(K * BINS);
   const den = new Float64Array(K * BINS);
@@ -418,7 +484,7 @@ export function fitPresence(evidence: readonly PresenceEvidence[], options: Pres
     // Inbound exposure is n_in · hours(b) / weekly total for every bin: one scalar per class, spread after the loop.
     const inboundScale = new Float64Array(K);
     ll = 0;
-    for (let i = 0; i < used.length; i++) {
+    for (let i = 0; i < flat.size; i++) {
       ll += posteriorAt(tables, flat, i, post, expected);
       const r0 = flat.readOff[i] as number;
       const r1 = flat.readOff[i + 1] as number;
@@ -457,7 +523,7 @@ export function fitPresence(evidence: readonly PresenceEvidence[], options: Pres
       const scale = inboundScale[k] as number;
       for (let b = 0; b < BINS; b++) den[k * BINS + b] = (den[k * BINS + b] as number) + scale * (HOURS_PER_WEEK[b] as number);
     }
-    weights = mass.map((m) => (m + 1) / (used.length + K));
+    weights = mass.map((m) => (m + 1) / (flat.size + K));
     rates = rates.map((_, k) => {
       const r = new Float64Array(BINS);
       for (let b = 0; b < BINS; b++) r[b] = ((num[k * BINS + b] as number) + smoothing * (base[b] as number)) / ((den[k * BINS + b] as number) + smoothing);
@@ -496,49 +562,55 @@ export function contactPresence(m: PresenceModel, e: PresenceEvidence): Float64A
 }
 
 /**
- * Every contact's reach lift: the chance of a look within H of a send at each cell
- * (`reachWithin` of its presence), scaled to mean 1 over the week. With H up to an hour a
- * send's window stays inside its hour, so the lift depends only on the bin: 48 values (read
- * them with `liftOfCell`), not 168. The lifts are views into one block: far less for the
- * garbage collector than one small array each.
+ * Lifts of many contacts in one block, row r at [r·width, (r + 1)·width): far less for the
+ * garbage collector than one small array (or view) per contact. `width` is 168 (by cell), or
+ * 48 (by bin) when the lift depends only on the weekday/weekend hour.
  */
-export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvidence[], horizonMinutes: number): Float64Array[] {
+export interface LiftTable {
+  values: Float64Array;
+  width: number;
+}
+
+/** Row `row`'s lift at an hour-of-week cell. */
+export function liftOf(table: LiftTable, row: number, cell: number): number {
+  return table.values[row * table.width + (table.width === CELLS ? cell : binOfCell(cell))] as number;
+}
+
+/**
+ * Every contact's reach lift (row i for evidence i): the chance of a look within H of a send
+ * at each cell (`reachWithin` of its presence), scaled to mean 1 over the week. With H up to
+ * an hour a send's window stays inside its hour, so the lift depends only on the bin.
+ */
+export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvidence[] | FlatEvidence, horizonMinutes: number): LiftTable {
   const t = tablesOf(m);
-  const f = flatten(evidence);
+  const f = Array.isArray(evidence) ? flatten(evidence) : (evidence as FlatEvidence);
   const post = new Float64Array(t.K);
   const expected = new Float64Array(t.K);
   const mix = new Float64Array(BINS);
   const rates = new Float64Array(CELLS);
   const width = horizonMinutes <= 60 ? BINS : CELLS;
-  const block = new Float64Array(width * evidence.length);
+  const values = new Float64Array(width * f.size);
   const hours = horizonMinutes / 60;
-  const lifts: Float64Array[] = [];
-  for (let i = 0; i < evidence.length; i++) {
+  for (let i = 0; i < f.size; i++) {
     presenceAt(t, f, i, post, expected, mix);
-    const out = block.subarray(i * width, (i + 1) * width);
+    const at = i * width;
     let mean = 0;
     if (width === BINS) {
       for (let b = 0; b < BINS; b++) {
         const reach = 1 - Math.exp(-(mix[b] as number) * hours);
-        out[b] = reach;
+        values[at + b] = reach;
         mean += reach * (HOURS_PER_WEEK[b] as number);
       }
     } else {
       for (let cell = 0; cell < CELLS; cell++) rates[cell] = mix[binOfCell(cell)] as number;
-      out.set(reachWithin(rates, horizonMinutes));
-      for (let cell = 0; cell < CELLS; cell++) mean += out[cell] as number;
+      values.set(reachWithin(rates, horizonMinutes), at);
+      for (let cell = 0; cell < CELLS; cell++) mean += values[at + cell] as number;
     }
     mean /= CELLS;
-    if (mean > 0) for (let j = 0; j < width; j++) out[j] = (out[j] as number) / mean;
-    else out.fill(1);
-    lifts.push(out);
+    if (mean > 0) for (let j = at; j < at + width; j++) values[j] = (values[j] as number) / mean;
+    else values.fill(1, at, at + width);
   }
-  return lifts;
-}
-
-/** A lift's value at an hour-of-week cell, whether it is kept by cell (168 values) or by bin (48). */
-export function liftOfCell(lift: Float64Array, cell: number): number {
-  return (lift.length === CELLS ? lift[cell] : lift[binOfCell(cell)]) as number;
+  return { values, width };
 }
 
 /** Chance of at least one look within H of a send at the start of each cell, from presence rates per hour. */

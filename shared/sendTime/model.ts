@@ -1,7 +1,7 @@
 import { lowerBound } from '../search';
 import { CELLS, type SendTimeCell, type SendTimeNote, type SendTimeReason } from '../domain/sendTime';
 import { betaInterval, fitBetaPrior, type BetaPrior } from './beta';
-import { cellOfLocal, liftOfCell, presenceLifts, fitPresence, presenceEvidence, zoneOffsetAt, type EvidenceOptions, type PresenceEvidence, type PresenceFitOptions, type PresenceModel } from './hazard';
+import { EvidenceBuilder, cellOfLocal, fitPresence, hasEvidenceAt, liftOf, presenceLifts, subsetEvidence, zoneOffsetAt, type EvidenceOptions, type FlatEvidence, type LiftTable, type PresenceFitOptions, type PresenceModel } from './hazard';
 import { modelNotes, withNotes } from './notes';
 import { binOfCell, contactDensity, fitRhythms, type RhythmMixture } from './rhythms';
 
@@ -48,8 +48,8 @@ export interface ContactModel {
   /** Posterior Beta of the contact's rate at the cells it was usually sent at. */
   posterior: BetaPrior;
   reason: SendTimeReason;
-  /** Reachability lift for horizon H, mean 1 over the week: by cell, or by bin when it depends only on the bin (read it with `liftOfCell`). */
-  lift: Float64Array;
+  /** Row of the model's `lifts` holding this contact's reachability lift for horizon H, mean 1 over the week (read it with `contactLift`). */
+  liftRow: number;
   /** Mean lift over the cells this contact's rate was measured at. */
   referenceLift: number;
   /** This contact's cells with sends are entries [countsFrom, countsTo) of the model's `cellCounts`. */
@@ -73,6 +73,8 @@ export interface SendTimeModel {
   liftExponent: number;
   contacts: ReadonlyMap<number, ContactModel>;
   cellCounts: CellCounts;
+  /** Every contact's reachability lift (contacts with the same lift share a row). */
+  lifts: LiftTable;
   /** The audience's latent rhythms (null with the blend shape). */
   rhythms: RhythmMixture | null;
   /** The audience's presence classes (null unless the presence shape was fitted). */
@@ -143,13 +145,23 @@ export function extrapolate(rate: number, lift: number, referenceLift: number, e
   return 1 / (1 + Math.exp(-z));
 }
 
-interface Prepared {
-  h: ContactHistory;
-  activityCells: number[];
-  sendCells: number[];
-  sendSeen: boolean[];
-  seenCount: number;
-  presence: PresenceEvidence | null;
+/** Per-contact lists kept in one list (contact i's entries are [from(i), to(i))): no small arrays per contact. */
+class Ragged {
+  readonly values: number[] = [];
+  private readonly off: number[] = [0];
+  /** Ends the current contact's list. */
+  close(): void {
+    this.off.push(this.values.length);
+  }
+  from(i: number): number {
+    return this.off[i] as number;
+  }
+  to(i: number): number {
+    return this.off[i + 1] as number;
+  }
+  slice(i: number): number[] {
+    return this.values.slice(this.from(i), this.to(i));
+  }
 }
 
 /** A reusable buffer for sorting one contact's instants (a typed-array sort: numeric, no comparator calls). */
@@ -182,10 +194,14 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const evidenceOptions: EvidenceOptions = { ...options.presence, asOf: options.asOf };
   const inboundScratch = new TimeScratch();
   const promptedScratch = new TimeScratch();
-  const prepared: Prepared[] = histories.map((h) => {
-    const activityCells: number[] = [];
-    const sendCells: number[] = [];
-    const sendSeen: boolean[] = [];
+  // Per contact: cells of signs of presence, cells of past sends and whether each was seen within H, presence evidence.
+  const activity = new Ragged();
+  const sendCells = new Ragged();
+  const sendSeen: boolean[] = [];
+  const seenCounts = new Int32Array(histories.length);
+  const evidence = shape === 'presence' ? new EvidenceBuilder(evidenceOptions) : null;
+  const activityBins: number[] = [];
+  histories.forEach((h, i) => {
     const inbound = inboundScratch.sorted((buf) => {
       h.inbound.forEach((t, i) => (buf[i] = t));
       return h.inbound.length;
@@ -207,37 +223,44 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       const lastPrompt = j > 0 ? (prompted[j - 1] as number) : -Infinity;
       // A reply to the Page, or the next line of the same burst, says nothing new about when the person is around.
       if (t - lastPrompt <= replyMs || t - lastKept <= BURST_MS) continue;
-      activityCells.push(cellOf(t, h.zone));
+      activity.values.push(cellOf(t, h.zone));
       lastKept = t;
     }
     for (const m of h.outbound) {
       if (useLate) {
-        if (m.deliveredAt !== null && m.deliveredAt - m.sentAt > lateMs) activityCells.push(cellOf(m.deliveredAt, h.zone));
+        if (m.deliveredAt !== null && m.deliveredAt - m.sentAt > lateMs) activity.values.push(cellOf(m.deliveredAt, h.zone));
         const after = m.deliveredAt ?? m.sentAt;
-        if (m.readAt !== null && m.readAt - after > lateMs) activityCells.push(cellOf(m.readAt, h.zone));
+        if (m.readAt !== null && m.readAt - after > lateMs) activity.values.push(cellOf(m.readAt, h.zone));
       }
       if (m.sentAt + Hms > options.asOf) continue;
       // The Page answering someone mid-conversation is read because they are in the thread, not because of the hour.
       const k = lowerBound(inbound, m.sentAt);
       const previousInbound = k > 0 ? (inbound[k - 1] as number) : -Infinity;
       if (m.sentAt - previousInbound <= conversationMs) continue;
-      sendCells.push(cellOf(m.sentAt, h.zone));
+      sendCells.values.push(cellOf(m.sentAt, h.zone));
       const seen = m.readAt !== null && m.readAt - m.sentAt <= Hms;
       sendSeen.push(seen);
       if (seen) seenCount++;
     }
-    const presence = shape === 'presence' ? presenceEvidence(h.zone, activityCells.map(binOfCell), inbound, h.outbound, evidenceOptions) : null;
-    return { h, activityCells, sendCells, sendSeen, seenCount, presence };
+    activity.close();
+    sendCells.close();
+    seenCounts[i] = seenCount;
+    if (evidence) {
+      activityBins.length = 0;
+      for (let k = activity.from(i); k < activity.to(i); k++) activityBins.push(binOfCell(activity.values[k] as number));
+      evidence.add(h.zone, activityBins, inbound, h.outbound);
+    }
   });
+  const sendsOf = (i: number) => sendCells.to(i) - sendCells.from(i);
 
   // Workspace activity profile (hour of week), Laplace-smoothed so no hour is impossible.
   const wsCounts = new Float64Array(CELLS).fill(0.5);
-  for (const p of prepared) for (const c of p.activityCells) wsCounts[c] = (wsCounts[c] as number) + 1;
+  for (const c of activity.values) wsCounts[c] = (wsCounts[c] as number) + 1;
   const wsShare = smooth(wsCounts);
   const wsTotal = wsShare.reduce((a, b) => a + b, 0);
   for (let k = 0; k < CELLS; k++) wsShare[k] = (wsShare[k] as number) / wsTotal;
 
-  const units = prepared.map((p) => ({ successes: p.seenCount, trials: p.sendCells.length, page: p.h.pageRef }));
+  const units = histories.map((h, i) => ({ successes: seenCounts[i] as number, trials: sendsOf(i), page: h.pageRef }));
   const workspacePrior = fitBetaPrior(units);
   const pagePriors = new Map<number, BetaPrior>();
   const byPage = new Map<number, typeof units>();
@@ -250,18 +273,20 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   for (const [page, list] of byPage) if (list.length >= MIN_CONTACTS_FOR_PAGE_PRIOR) pagePriors.set(page, fitBetaPrior(list));
 
   let presenceModel: PresenceModel | null = null;
-  if (shape === 'presence') {
-    const ev = prepared.map((p) => p.presence as PresenceEvidence).filter((e) => e.reads.length + e.inbound.length > 0);
+  const flatEvidence = evidence ? evidence.build() : null;
+  if (flatEvidence) {
+    const ev: number[] = [];
+    for (let i = 0; i < flatEvidence.size; i++) if (hasEvidenceAt(flatEvidence, i)) ev.push(i);
     // Too few contacts with evidence cannot tell classes apart: the audience rhythms' fallback below is safer.
     if (ev.length >= MIN_CONTACTS_FOR_RHYTHMS) {
       // The classes are audience-level: evenly spaced contacts with evidence are enough to fit them.
       const most = options.presence?.fitContacts ?? PRESENCE_FIT_CONTACTS;
-      const sample = ev.length <= most ? ev : Array.from({ length: most }, (_, i) => ev[Math.floor((i * ev.length) / most)] as PresenceEvidence);
-      presenceModel = fitPresence(sample, options.presence ?? {});
+      const sample = ev.length <= most ? ev : Array.from({ length: most }, (_, i) => ev[Math.floor((i * ev.length) / most)] as number);
+      presenceModel = fitPresence(subsetEvidence(flatEvidence, sample), options.presence ?? {});
     }
   }
   let rhythms: RhythmMixture | null = null;
-  const events = shape === 'rhythms' || (shape === 'presence' && !presenceModel) ? prepared.map((p) => p.activityCells.map(binOfCell)) : [];
+  const events = shape === 'rhythms' || (shape === 'presence' && !presenceModel) ? histories.map((_, i) => activity.slice(i).map(binOfCell)) : [];
   const withEvents = events.filter((e) => e.length > 0);
   // Too few contacts with events cannot tell rhythms apart: the blend with the audience's profile is safer.
   if (withEvents.length >= MIN_CONTACTS_FOR_RHYTHMS) {
@@ -272,39 +297,49 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       { classes: options.rhythmClasses ?? 12 },
     );
   }
-  const liftByBins = new Map<string, Float64Array>();
   // Each contact's lift: its posterior mix of the presence classes or of the audience's rhythms, or its own hour-of-day activity blended with the workspace's week.
-  const lifts = presenceModel ? presenceLifts(presenceModel, prepared.map((p) => p.presence as PresenceEvidence), H) : prepared.map((p) => {
-    if (rhythms) {
-      // Contacts with the same presence bins (often none) share one lift.
-      const bins = p.activityCells.map(binOfCell).sort((a, b) => a - b);
-      const key = bins.join(',');
-      let lift = liftByBins.get(key);
-      if (!lift) {
-        lift = normalizeMeanOne(horizonAverage(smooth(contactDensity(rhythms, bins)), H));
-        liftByBins.set(key, lift);
+  let lifts: LiftTable;
+  let liftRows: Int32Array;
+  if (presenceModel) {
+    lifts = presenceLifts(presenceModel, flatEvidence as FlatEvidence, H);
+    liftRows = Int32Array.from(histories, (_, i) => i);
+  } else {
+    const rows: Float64Array[] = [];
+    const rowByBins = new Map<string, number>();
+    liftRows = Int32Array.from(histories, (_, i) => {
+      const cells = activity.slice(i);
+      if (rhythms) {
+        // Contacts with the same presence bins (often none) share one lift.
+        const bins = cells.map(binOfCell).sort((a, b) => a - b);
+        const key = bins.join(',');
+        let row = rowByBins.get(key);
+        if (row === undefined) {
+          row = rows.push(normalizeMeanOne(horizonAverage(smooth(contactDensity(rhythms, bins)), H))) - 1;
+          rowByBins.set(key, row);
+        }
+        return row;
       }
-      return lift;
-    }
-    const n = p.activityCells.length;
-    const own = new Float64Array(24);
-    for (const c of p.activityCells) own[c % 24] = (own[c % 24] as number) + 1;
-    const ownShare = smooth(own);
-    const density = new Float64Array(CELLS);
-    for (let k = 0; k < CELLS; k++) {
-      const ownPart = n > 0 ? (ownShare[k % 24] as number) / n / 7 : 0;
-      density[k] = (ACTIVITY_PRIOR_EVENTS * (wsShare[k] as number) + n * ownPart) / (ACTIVITY_PRIOR_EVENTS + n);
-    }
-    return normalizeMeanOne(horizonAverage(density, H));
-  });
+      const n = cells.length;
+      const own = new Float64Array(24);
+      for (const c of cells) own[c % 24] = (own[c % 24] as number) + 1;
+      const ownShare = smooth(own);
+      const density = new Float64Array(CELLS);
+      for (let k = 0; k < CELLS; k++) {
+        const ownPart = n > 0 ? (ownShare[k % 24] as number) / n / 7 : 0;
+        density[k] = (ACTIVITY_PRIOR_EVENTS * (wsShare[k] as number) + n * ownPart) / (ACTIVITY_PRIOR_EVENTS + n);
+      }
+      return rows.push(normalizeMeanOne(horizonAverage(density, H))) - 1;
+    });
+    lifts = { values: new Float64Array(CELLS * rows.length), width: CELLS };
+    rows.forEach((r, i) => lifts.values.set(r, i * CELLS));
+  }
   const wsLift = normalizeMeanOne(horizonAverage(wsShare, H));
   let wsRefSum = 0;
   let wsRefN = 0;
-  for (const p of prepared)
-    for (const c of p.sendCells) {
-      wsRefSum += wsLift[c] as number;
-      wsRefN++;
-    }
+  for (const c of sendCells.values) {
+    wsRefSum += wsLift[c] as number;
+    wsRefN++;
+  }
   const wsRef = wsRefN > 0 ? wsRefSum / wsRefN : 1;
 
   // Exponent by likelihood on past sends: 0 when the activity signals do not predict outcomes.
@@ -319,11 +354,11 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const unseenAt: number[] = [];
   {
     const ref = Math.max(1e-6, wsRef);
-    prepared.forEach((p, i) => {
-      const lift = lifts[i] as Float64Array;
-      for (let s = 0; s < p.sendCells.length; s++) {
+    histories.forEach((_, i) => {
+      const row = liftRows[i] as number;
+      for (let s = sendCells.from(i); s < sendCells.to(i); s++) {
         // Ratios within 0.1 % of each other are one term: the exponent grid is far coarser than that.
-        const key = Math.round(Math.log(Math.max(1e-6, liftOfCell(lift, p.sendCells[s] as number)) / ref) * 1000);
+        const key = Math.round(Math.log(Math.max(1e-6, liftOf(lifts, row, sendCells.values[s] as number)) / ref) * 1000);
         let j = ratioIndex.get(key);
         if (j === undefined) {
           j = logRatio.length;
@@ -332,7 +367,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
           seenAt.push(0);
           unseenAt.push(0);
         }
-        if (p.sendSeen[s]) seenAt[j] = (seenAt[j] as number) + 1;
+        if (sendSeen[s]) seenAt[j] = (seenAt[j] as number) + 1;
         else unseenAt[j] = (unseenAt[j] as number) + 1;
       }
     });
@@ -356,15 +391,15 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const countSends: number[] = [];
   const countSeen: number[] = [];
   const slot = new Int32Array(CELLS).fill(-1);
-  prepared.forEach((p, i) => {
-    const lift = lifts[i] as Float64Array;
-    const prior = pagePriors.get(p.h.pageRef) ?? workspacePrior;
-    const sends = p.sendCells.length;
-    const seen = p.seenCount;
+  histories.forEach((h, i) => {
+    const liftRow = liftRows[i] as number;
+    const prior = pagePriors.get(h.pageRef) ?? workspacePrior;
+    const sends = sendsOf(i);
+    const seen = seenCounts[i] as number;
     const countsFrom = countCells.length;
     let refSum = 0;
-    for (let j = 0; j < sends; j++) {
-      const c = p.sendCells[j] as number;
+    for (let j = sendCells.from(i); j < sendCells.to(i); j++) {
+      const c = sendCells.values[j] as number;
       let k = slot[c] as number;
       if (k < 0) {
         k = countCells.length;
@@ -374,25 +409,25 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
         countSeen.push(0);
       }
       countSends[k] = (countSends[k] as number) + 1;
-      if (p.sendSeen[j]) countSeen[k] = (countSeen[k] as number) + 1;
-      refSum += liftOfCell(lift, c);
+      if (sendSeen[j]) countSeen[k] = (countSeen[k] as number) + 1;
+      refSum += liftOf(lifts, liftRow, c);
     }
     const countsTo = countCells.length;
     for (let k = countsFrom; k < countsTo; k++) slot[countCells[k] as number] = -1;
     const strength = prior.alpha + prior.beta;
     // Contacts with no sends inherit the workspace's reference cells for their prior rate.
     const referenceLift = sends > 0 ? refSum / sends : wsRef;
-    contacts.set(p.h.contactId, {
-      contactId: p.h.contactId,
-      psid: p.h.psid,
-      pageRef: p.h.pageRef,
-      zone: p.h.zone,
-      lastInboundAt: p.h.lastInboundAt,
+    contacts.set(h.contactId, {
+      contactId: h.contactId,
+      psid: h.psid,
+      pageRef: h.pageRef,
+      zone: h.zone,
+      lastInboundAt: h.lastInboundAt,
       sends,
       seen,
       posterior: { alpha: prior.alpha + seen, beta: prior.beta + sends - seen },
-      reason: sends > strength ? 'own_history' : pagePriors.has(p.h.pageRef) ? 'page' : 'workspace',
-      lift,
+      reason: sends > strength ? 'own_history' : pagePriors.has(h.pageRef) ? 'page' : 'workspace',
+      liftRow,
       referenceLift,
       countsFrom,
       countsTo,
@@ -408,6 +443,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
     liftExponent,
     contacts,
     cellCounts,
+    lifts,
     rhythms,
     presence: presenceModel,
     method: presenceModel ? 'beta-binomial-empirical-bayes+presence-classes' : rhythms ? 'beta-binomial-empirical-bayes+latent-rhythms' : 'beta-binomial-empirical-bayes+reachability-lift',
@@ -436,10 +472,15 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   };
 }
 
+/** A contact's reachability lift at an hour-of-week cell. */
+export function contactLift(model: SendTimeModel, c: ContactModel, cell: number): number {
+  return liftOf(model.lifts, c.liftRow, cell);
+}
+
 /** The lift of a send `fraction` of the way into a cell: its H-window covers that much of the next hour instead. */
-function liftAt(c: ContactModel, cell: number, fraction: number): number {
-  const here = liftOfCell(c.lift, cell);
-  return fraction > 0 ? (1 - fraction) * here + fraction * liftOfCell(c.lift, (cell + 1) % CELLS) : here;
+function liftAt(model: SendTimeModel, c: ContactModel, cell: number, fraction: number): number {
+  const here = liftOf(model.lifts, c.liftRow, cell);
+  return fraction > 0 ? (1 - fraction) * here + fraction * liftOf(model.lifts, c.liftRow, (cell + 1) % CELLS) : here;
 }
 
 /** Index of the contact's counts at a cell in `model.cellCounts`, −1 when it had no send there. */
@@ -459,7 +500,7 @@ export function cellSends(model: SendTimeModel, c: ContactModel, cell: number): 
 export function contactCell(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): SendTimeCell {
   const prior = c.posterior;
   const rate = prior.alpha / (prior.alpha + prior.beta);
-  const base = extrapolate(rate, liftAt(c, cell, fraction), c.referenceLift, model.liftExponent);
+  const base = extrapolate(rate, liftAt(model, c, cell, fraction), c.referenceLift, model.liftExponent);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
   const ownSeen = at < 0 ? 0 : (model.cellCounts.seen[at] as number);
@@ -482,7 +523,7 @@ export function contactCell(model: SendTimeModel, c: ContactModel, cell: number,
 /** Posterior mean only (no interval): the planner calls this many times. */
 export function contactRate(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): number {
   const rate = c.posterior.alpha / (c.posterior.alpha + c.posterior.beta);
-  const base = extrapolate(rate, liftAt(c, cell, fraction), c.referenceLift, model.liftExponent);
+  const base = extrapolate(rate, liftAt(model, c, cell, fraction), c.referenceLift, model.liftExponent);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
   const borrowed = model.pagePriors.get(c.pageRef) ?? model.workspacePrior;

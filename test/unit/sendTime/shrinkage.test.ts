@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { betaInterval, betaQuantile, fitBetaPrior } from '../../../shared/sendTime/beta';
-import { cellOf, contactRate, fitSendTimeModel, type ContactHistory } from '../../../shared/sendTime/model';
+import { cellOf, contactLift, contactRate, fitSendTimeModel, type ContactHistory } from '../../../shared/sendTime/model';
 import { buildSendPlan, type PlanContact } from '../../../shared/sendTime/plan';
 import { binOfCell, contactDensity, fitRhythms, rhythmPosterior } from '../../../shared/sendTime/rhythms';
-import { liftOfCell } from '../../../shared/sendTime/hazard';
 import { zonedParts } from '../../../shared/time/zones';
 
 const MINUTE = 60_000;
@@ -162,7 +161,7 @@ describe('the model ignores what the send schedule causes', () => {
     const c = model.contacts.get(1);
     if (!c) throw new Error('missing');
     // Lift is the activity profile: only the 20:00 messages (one per burst) count.
-    expect(liftOfCell(c.lift, 2 * 24 + 20)).toBeGreaterThan(5 * liftOfCell(c.lift, 2 * 24 + 12));
+    expect(contactLift(model, c, 2 * 24 + 20)).toBeGreaterThan(5 * contactLift(model, c, 2 * 24 + 12));
     expect(contactRate(model, c, 2 * 24 + 20)).toBeGreaterThan(0);
   });
 });
