@@ -93,20 +93,58 @@ const QUARTER_MS = 15 * 60_000;
 
 // ── Evidence ────────────────────────────────────────────────────────────────
 
-const offsetCache = new Map<string, Map<number, number>>();
-/** Zone offset (ms) at an instant, cached per UTC quarter hour (offsets change only on quarter hours). */
+const DAY_MS = 86_400_000;
+/** Days from 1970 to 2100: a zone's offsets for the days in this range are kept in one typed array. */
+const CACHED_DAYS = 47_482;
+/** A day whose offset is not known yet, and one whose offset changes during it (the quarter-hour cache answers then). */
+const UNKNOWN = 0x7fff_ffff;
+const CHANGES = -0x8000_0000;
+
+interface ZoneOffsets {
+  /** Offset (ms) of each UTC day when constant over it, else CHANGES or UNKNOWN. */
+  days: Int32Array;
+  quarters: Map<number, number>;
+}
+
+const offsetCache = new Map<string, ZoneOffsets>();
+let lastZone = '';
+let lastOffsets: ZoneOffsets | null = null;
+
+function offsetsOf(zone: string): ZoneOffsets {
+  if (zone === lastZone && lastOffsets) return lastOffsets;
+  let z = offsetCache.get(zone);
+  if (!z) {
+    z = { days: new Int32Array(CACHED_DAYS).fill(UNKNOWN), quarters: new Map() };
+    offsetCache.set(zone, z);
+  }
+  lastZone = zone;
+  lastOffsets = z;
+  return z;
+}
+
+/**
+ * Zone offset (ms) at an instant. Offsets change only on quarter hours and at most once a
+ * day, so a day whose start and next day's start share an offset has it throughout (one
+ * array read); days with a change are cached per UTC quarter hour (Intl is slow).
+ */
 export function zoneOffsetAt(t: number, zone: string): number {
-  let m = offsetCache.get(zone);
-  if (!m) {
-    m = new Map();
-    offsetCache.set(zone, m);
+  const z = offsetsOf(zone);
+  const d = Math.floor(t / DAY_MS);
+  if (d >= 0 && d < CACHED_DAYS) {
+    let o = z.days[d] as number;
+    if (o === UNKNOWN) {
+      const start = zoneOffsetMinutes(d * DAY_MS, zone);
+      o = start === zoneOffsetMinutes((d + 1) * DAY_MS, zone) ? start * 60_000 : CHANGES;
+      z.days[d] = o;
+    }
+    if (o !== CHANGES) return o;
   }
   const q = Math.floor(t / QUARTER_MS);
-  let o = m.get(q);
+  let o = z.quarters.get(q);
   if (o === undefined) {
     o = zoneOffsetMinutes(q * QUARTER_MS, zone) * 60_000;
-    if (m.size > 500_000) m.clear();
-    m.set(q, o);
+    if (z.quarters.size > 500_000) z.quarters.clear();
+    z.quarters.set(q, o);
   }
   return o;
 }

@@ -203,7 +203,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const activityBins: number[] = [];
   histories.forEach((h, i) => {
     const inbound = inboundScratch.sorted((buf) => {
-      h.inbound.forEach((t, i) => (buf[i] = t));
+      for (let k = 0; k < h.inbound.length; k++) buf[k] = h.inbound[k] as number;
       return h.inbound.length;
     }, h.inbound.length);
     // Moments the Page's own messages made the person look: a message seen then, and anything written soon after, is caused by the send.
@@ -348,7 +348,11 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   let bestLl = -Infinity;
   // `extrapolate(wsMean, lift, wsRef, e)` with its exponent-free part computed once per send; sends
   // with the same lift ratio (contacts share lifts) are one term weighted by their seen/unseen counts.
-  const ratioIndex = new Map<number, number>();
+  // Term of each key + KEY_RANGE, plus one (0: none yet); keys are within ±19 000 (lifts are
+  // between 1e-6 and 168), a Map takes any other.
+  const KEY_RANGE = 20_000;
+  const termOf = new Int32Array(2 * KEY_RANGE + 1);
+  const otherKeys = new Map<number, number>();
   const logRatio: number[] = [];
   const seenAt: number[] = [];
   const unseenAt: number[] = [];
@@ -359,10 +363,12 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       for (let s = sendCells.from(i); s < sendCells.to(i); s++) {
         // Ratios within 0.1 % of each other are one term: the exponent grid is far coarser than that.
         const key = Math.round(Math.log(Math.max(1e-6, liftOf(lifts, row, sendCells.values[s] as number)) / ref) * 1000);
-        let j = ratioIndex.get(key);
-        if (j === undefined) {
+        const inRange = key >= -KEY_RANGE && key <= KEY_RANGE;
+        let j = inRange ? (termOf[key + KEY_RANGE] as number) - 1 : (otherKeys.get(key) ?? -1);
+        if (j < 0) {
           j = logRatio.length;
-          ratioIndex.set(key, j);
+          if (inRange) termOf[key + KEY_RANGE] = j + 1;
+          else otherKeys.set(key, j);
           logRatio.push(key / 1000);
           seenAt.push(0);
           unseenAt.push(0);
