@@ -1,6 +1,7 @@
 import { CELLS } from '../domain/sendTime';
 import { zoneOffsetMinutes } from '../time/zones';
 import { lowerBound } from '../search';
+import type { FitHelper } from './helper';
 import { BINS, binOfCell } from './rhythms';
 
 /**
@@ -365,7 +366,7 @@ export function hasEvidenceAt(f: FlatEvidence, i: number): boolean {
 // ── Model ───────────────────────────────────────────────────────────────────
 
 /** The classes' rates and their logs in K × 48 blocks (class k's bins at [48k, 48k + 48)). */
-interface ClassTables {
+export interface ClassTables {
   K: number;
   shape: number;
   rates: Float64Array;
@@ -479,12 +480,89 @@ function audienceRates(f: FlatEvidence): Float64Array {
   });
 }
 
+/** Contacts [from, to) of flat evidence (copies: a helper thread gets only its part). */
+export function sliceEvidence(f: FlatEvidence, from: number, to: number): FlatEvidence {
+  const rebase = (off: Int32Array) => {
+    const out = off.slice(from, to + 1);
+    const start = out[0] as number;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) - start;
+    return out;
+  };
+  return {
+    size: to - from,
+    reads: f.reads.slice(f.readOff[from] as number, f.readOff[to] as number),
+    readOff: rebase(f.readOff),
+    inbound: f.inbound.slice(f.inOff[from] as number, f.inOff[to] as number),
+    inOff: rebase(f.inOff),
+    expBins: f.expBins.slice(f.expOff[from] as number, f.expOff[to] as number),
+    expHours: f.expHours.slice(f.expOff[from] as number, f.expOff[to] as number),
+    expOff: rebase(f.expOff),
+  };
+}
+
+/** Length of one EM step's sums: reads and inbound by class × bin, exposure by class × bin, mass and inbound scale by class, log-likelihood. */
+export function emSumsLength(K: number): number {
+  return 2 * K * BINS + 2 * K + 1;
+}
+
+/**
+ * One EM step's sums over some contacts (E step: each contact's posterior over the classes;
+ * the M step then divides events by exposure): into `out`, laid out as `emSumsLength` says.
+ */
+export function emSums(t: ClassTables, f: FlatEvidence, out: Float64Array): void {
+  const K = t.K;
+  const shape = t.shape;
+  out.fill(0);
+  const den = K * BINS;
+  const mass = 2 * K * BINS;
+  const inboundScale = mass + K;
+  const post = new Float64Array(K);
+  const expected = new Float64Array(K);
+  let ll = 0;
+  for (let i = 0; i < f.size; i++) {
+    ll += posteriorAt(t, f, i, post, expected);
+    const r0 = f.readOff[i] as number;
+    const r1 = f.readOff[i + 1] as number;
+    const i0 = f.inOff[i] as number;
+    const i1 = f.inOff[i + 1] as number;
+    const x0 = f.expOff[i] as number;
+    const x1 = f.expOff[i + 1] as number;
+    const n = r1 - r0;
+    for (let k = 0; k < K; k++) {
+      const w = post[k] as number;
+      if (w < 1e-9) continue;
+      out[mass + k] = (out[mass + k] as number) + w;
+      const base = k * BINS;
+      // Reads: events over exposure scaled by the contact's expected level under this class.
+      const level = (shape + n) / (shape + (expected[k] as number));
+      for (let j = r0; j < r1; j++) {
+        const at = base + (f.reads[j] as number);
+        out[at] = (out[at] as number) + w;
+      }
+      const wl = w * level;
+      for (let j = x0; j < x1; j++) {
+        const at = den + base + (f.expBins[j] as number);
+        out[at] = (out[at] as number) + wl * (f.expHours[j] as number);
+      }
+      if (i1 > i0) {
+        // Inbound as Poisson counts with a free level of their own.
+        for (let j = i0; j < i1; j++) {
+          const at = base + (f.inbound[j] as number);
+          out[at] = (out[at] as number) + w;
+        }
+        out[inboundScale + k] = (out[inboundScale + k] as number) + (w * (i1 - i0)) / (t.weekTotal[k] as number);
+      }
+    }
+  }
+  out[out.length - 1] = ll;
+}
+
 /**
  * EM from a deterministic start: class k begins as the audience's rates with a bump around
  * hour 24·k/K (morning people, lunch people, evening people, …), so the same data always
  * gives the same classes.
  */
-export function fitPresence(evidence: readonly PresenceEvidence[] | FlatEvidence, options: PresenceFitOptions = {}): PresenceModel {
+export function fitPresence(evidence: readonly PresenceEvidence[] | FlatEvidence, options: PresenceFitOptions = {}, helper?: FitHelper): PresenceModel {
   const K = Math.max(1, options.classes ?? 16);
   const maxIterations = options.iterations ?? 20;
   const shape = options.levelShape ?? 2;
@@ -510,53 +588,40 @@ export function fitPresence(evidence: readonly PresenceEvidence[] | FlatEvidence
   let ll = 0;
   let it = 0;
   let tables: ClassTables | undefined;
+  // Each iteration sums two fixed halves of the contacts and adds them up: the same numbers
+  // whether the second half ran here or on a helper thread.
+  const half = Math.floor(flat.size / 2);
+  const first = sliceEvidence(flat, 0, half);
+  const second = sliceEvidence(flat, half, flat.size);
+  const length = emSumsLength(K);
+  const sums0 = new Float64Array(length);
+  let sums1 = helper ? helper.shared(length) : new Float64Array(length);
+  let useHelper = helper !== undefined;
   const num = new Float64Array(K * BINS);
   const den = new Float64Array(K * BINS);
-  const post = new Float64Array(K);
-  const expected = new Float64Array(K);
   for (; it < maxIterations; it++) {
     tables = classTables(rates, weights, shape, tables);
-    num.fill(0);
-    den.fill(0);
-    const mass = new Float64Array(K);
-    // Inbound exposure is n_in · hours(b) / weekly total for every bin: one scalar per class, spread after the loop.
-    const inboundScale = new Float64Array(K);
-    ll = 0;
-    for (let i = 0; i < flat.size; i++) {
-      ll += posteriorAt(tables, flat, i, post, expected);
-      const r0 = flat.readOff[i] as number;
-      const r1 = flat.readOff[i + 1] as number;
-      const i0 = flat.inOff[i] as number;
-      const i1 = flat.inOff[i + 1] as number;
-      const x0 = flat.expOff[i] as number;
-      const x1 = flat.expOff[i + 1] as number;
-      const n = r1 - r0;
-      for (let k = 0; k < K; k++) {
-        const w = post[k] as number;
-        if (w < 1e-9) continue;
-        mass[k] = (mass[k] as number) + w;
-        const base = k * BINS;
-        // Reads: events over exposure scaled by the contact's expected level under this class.
-        const level = (shape + n) / (shape + (expected[k] as number));
-        for (let j = r0; j < r1; j++) {
-          const at = base + (flat.reads[j] as number);
-          num[at] = (num[at] as number) + w;
-        }
-        const wl = w * level;
-        for (let j = x0; j < x1; j++) {
-          const at = base + (flat.expBins[j] as number);
-          den[at] = (den[at] as number) + wl * (flat.expHours[j] as number);
-        }
-        if (i1 > i0) {
-          // Inbound as Poisson counts with a free level of their own.
-          for (let j = i0; j < i1; j++) {
-            const at = base + (flat.inbound[j] as number);
-            num[at] = (num[at] as number) + w;
-          }
-          inboundScale[k] = (inboundScale[k] as number) + (w * (i1 - i0)) / (tables.weekTotal[k] as number);
-        }
-      }
+    if (useHelper) (helper as FitHelper).post({ kind: 'em', tables, evidence: second, out: sums1 });
+    emSums(tables, first, sums0);
+    if (useHelper && !(helper as FitHelper).wait()) {
+      // The helper failed: this thread does its half, here and from now on.
+      useHelper = false;
+      sums1 = new Float64Array(length);
     }
+    if (!useHelper) emSums(tables, second, sums1);
+    for (let j = 0; j < 2 * K * BINS; j++) {
+      const v = (sums0[j] as number) + (sums1[j] as number);
+      if (j < K * BINS) num[j] = v;
+      else den[j - K * BINS] = v;
+    }
+    const mass = new Float64Array(K);
+    const inboundScale = new Float64Array(K);
+    for (let k = 0; k < K; k++) {
+      mass[k] = (sums0[2 * K * BINS + k] as number) + (sums1[2 * K * BINS + k] as number);
+      inboundScale[k] = (sums0[2 * K * BINS + K + k] as number) + (sums1[2 * K * BINS + K + k] as number);
+    }
+    ll = (sums0[length - 1] as number) + (sums1[length - 1] as number);
+    // Inbound exposure is n_in · hours(b) / weekly total for every bin: one scalar per class, spread here.
     for (let k = 0; k < K; k++) {
       const scale = inboundScale[k] as number;
       for (let b = 0; b < BINS; b++) den[k * BINS + b] = (den[k * BINS + b] as number) + scale * (HOURS_PER_WEEK[b] as number);
@@ -617,21 +682,39 @@ export function liftOf(table: LiftTable, row: number, cell: number): number {
 /**
  * Every contact's reach lift (row i for evidence i): the chance of a look within H of a send
  * at each cell (`reachWithin` of its presence), scaled to mean 1 over the week. With H up to
- * an hour a send's window stays inside its hour, so the lift depends only on the bin.
+ * an hour a send's window stays inside its hour, so the lift depends only on the bin. With a
+ * helper, the second half of the rows is computed on its thread (rows are independent: the
+ * same numbers either way).
  */
-export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvidence[] | FlatEvidence, horizonMinutes: number): LiftTable {
+export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvidence[] | FlatEvidence, horizonMinutes: number, helper?: FitHelper): LiftTable {
   const t = tablesOf(m);
   const f = Array.isArray(evidence) ? flatten(evidence) : (evidence as FlatEvidence);
+  const width = horizonMinutes <= 60 ? BINS : CELLS;
+  if (!helper || f.size < 2) {
+    const values = new Float64Array(width * f.size);
+    liftRows(t, f, 0, horizonMinutes, values);
+    return { values, width };
+  }
+  const values = helper.shared(width * f.size);
+  const half = Math.floor(f.size / 2);
+  const second = sliceEvidence(f, half, f.size);
+  helper.post({ kind: 'lifts', tables: t, evidence: second, firstRow: half, horizonMinutes, out: values });
+  liftRows(t, sliceEvidence(f, 0, half), 0, horizonMinutes, values);
+  if (!helper.wait()) liftRows(t, second, half, horizonMinutes, values);
+  return { values, width };
+}
+
+/** Lifts of the contacts of `f` into rows firstRow, firstRow + 1, … of `values` (48 or 168 values a row: see `presenceLifts`). */
+export function liftRows(t: ClassTables, f: FlatEvidence, firstRow: number, horizonMinutes: number, values: Float64Array): void {
   const post = new Float64Array(t.K);
   const expected = new Float64Array(t.K);
   const mix = new Float64Array(BINS);
   const rates = new Float64Array(CELLS);
   const width = horizonMinutes <= 60 ? BINS : CELLS;
-  const values = new Float64Array(width * f.size);
   const hours = horizonMinutes / 60;
   for (let i = 0; i < f.size; i++) {
     presenceAt(t, f, i, post, expected, mix);
-    const at = i * width;
+    const at = (firstRow + i) * width;
     let mean = 0;
     if (width === BINS) {
       for (let b = 0; b < BINS; b++) {
@@ -648,7 +731,6 @@ export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvide
     if (mean > 0) for (let j = at; j < at + width; j++) values[j] = (values[j] as number) / mean;
     else values.fill(1, at, at + width);
   }
-  return { values, width };
 }
 
 /** Chance of at least one look within H of a send at the start of each cell, from presence rates per hour. */

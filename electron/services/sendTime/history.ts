@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
+import { startFitHelper } from './fitHelper';
 import { cellOf, fitSendTimeModel, type ContactHistory, type SendTimeModel } from '../../../shared/sendTime/model';
 import { isValidTimeZone } from '../../../shared/time/zones';
 
@@ -86,10 +87,26 @@ export function readWorkspaceHistory(db: Database, workspaceId: number): Workspa
   return { workspaceZone: ws.time_zone, contacts: [...byId.values()], usualHour, unknownZones };
 }
 
+let helperScript: string | null = null;
+
+/**
+ * Lets this thread's fits use a helper thread running `script` (a bundle that serves fit
+ * helpers, like the job worker's): the job worker sets it; in-process fits do without.
+ */
+export function useFitHelperScript(script: string | null): void {
+  helperScript = script;
+}
+
 /** Fits the model on a workspace's history as of `asOf`. */
 export function fitWorkspaceModel(db: Database, workspaceId: number, horizonMinutes: number, asOf: number): { history: WorkspaceHistory; model: SendTimeModel } {
-  const history = readWorkspaceHistory(db, workspaceId);
-  return { history, model: fitSendTimeModel(history.contacts, { horizonMinutes, asOf }) };
+  // Started before the read, the helper is ready by the time the fit needs it.
+  const helper = helperScript ? startFitHelper(helperScript) : null;
+  try {
+    const history = readWorkspaceHistory(db, workspaceId);
+    return { history, model: fitSendTimeModel(history.contacts, { horizonMinutes, asOf, ...(helper ? { helper } : {}) }) };
+  } finally {
+    helper?.close();
+  }
 }
 
 /** Outbound messages per contact since `since`: what the frequency cap counts. */
