@@ -142,12 +142,6 @@ function normalizeMeanOne(v: Float64Array): Float64Array {
 const logit = (p: number) => Math.log(p / (1 - p));
 const clampP = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
-/** Odds-scale extrapolation from the reference cells to another cell by the reachability lift. */
-export function extrapolate(rate: number, lift: number, referenceLift: number, exponent: number): number {
-  const z = logit(clampP(rate)) + exponent * Math.log(Math.max(1e-6, lift) / Math.max(1e-6, referenceLift));
-  return 1 / (1 + Math.exp(-z));
-}
-
 /** Per-contact lists kept in one list (contact i's entries are [from(i), to(i))): no small arrays per contact. */
 class Ragged {
   readonly values: number[] = [];
@@ -349,7 +343,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   const wsMean = workspacePrior.alpha / (workspacePrior.alpha + workspacePrior.beta);
   let liftExponent = 0;
   let bestLl = -Infinity;
-  // `extrapolate(wsMean, lift, wsRef, e)` with its exponent-free part computed once per send; sends
+  // The odds-scale extrapolation of `baseAt` from wsMean at wsRef, its exponent-free part computed once per send; sends
   // with the same lift ratio (contacts share lifts) are one term weighted by their seen/unseen counts.
   // Term of each key + KEY_RANGE, plus one (0: none yet); keys are within ±19 000 (lifts are
   // between 1e-6 and 168), a Map takes any other.
@@ -505,16 +499,39 @@ export function cellSends(model: SendTimeModel, c: ContactModel, cell: number): 
   return k < 0 ? 0 : (model.cellCounts.sends[k] as number);
 }
 
-/** Posterior estimate for one contact at one cell (hour of week in the contact's zone). */
-export function contactCell(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): SendTimeCell {
-  const prior = c.posterior;
-  const rate = prior.alpha / (prior.alpha + prior.beta);
-  const base = extrapolate(rate, liftAt(model, c, cell, fraction), c.referenceLift, model.liftExponent);
+/** What a contact's estimates at every cell share: computed once per contact by `contactRater`. */
+interface ContactConstants {
+  /** logit of the contact's posterior rate at its reference cells. */
+  baseLogit: number;
+  referenceLift: number;
+  /** Strength of the prior the contact borrows (its Page's or the workspace's). */
+  borrowed: number;
+}
+
+function constantsOf(model: SendTimeModel, c: ContactModel): ContactConstants {
+  const prior = model.pagePriors.get(c.pageRef) ?? model.workspacePrior;
+  return {
+    baseLogit: logit(clampP(c.posterior.alpha / (c.posterior.alpha + c.posterior.beta))),
+    referenceLift: Math.max(1e-6, c.referenceLift),
+    borrowed: prior.alpha + prior.beta,
+  };
+}
+
+/**
+ * The contact's rate moved from its reference cells to a send `fraction` of the way into a cell
+ * on the odds scale: logit(rate) + exponent · log(lift / reference lift).
+ */
+function baseAt(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): number {
+  const z = k.baseLogit + model.liftExponent * Math.log(Math.max(1e-6, liftAt(model, c, cell, fraction)) / k.referenceLift);
+  return 1 / (1 + Math.exp(-z));
+}
+
+function cellEstimate(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): SendTimeCell {
+  const base = baseAt(model, c, k, cell, fraction);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
   const ownSeen = at < 0 ? 0 : (model.cellCounts.seen[at] as number);
-  const borrowed = (model.pagePriors.get(c.pageRef) ?? model.workspacePrior);
-  const kappa = borrowed.alpha + borrowed.beta + OTHER_CELL_WEIGHT * (c.sends - own);
+  const kappa = k.borrowed + OTHER_CELL_WEIGHT * (c.sends - own);
   const a = kappa * base + ownSeen;
   const b = kappa * (1 - base) + own - ownSeen;
   const interval = betaInterval(Math.max(a, 1e-3), Math.max(b, 1e-3));
@@ -529,15 +546,31 @@ export function contactCell(model: SendTimeModel, c: ContactModel, cell: number,
   };
 }
 
-/** Posterior mean only (no interval): the planner calls this many times. */
-export function contactRate(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): number {
-  const rate = c.posterior.alpha / (c.posterior.alpha + c.posterior.beta);
-  const base = extrapolate(rate, liftAt(model, c, cell, fraction), c.referenceLift, model.liftExponent);
+function cellRate(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): number {
+  const base = baseAt(model, c, k, cell, fraction);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
-  const borrowed = model.pagePriors.get(c.pageRef) ?? model.workspacePrior;
-  const kappa = borrowed.alpha + borrowed.beta + OTHER_CELL_WEIGHT * (c.sends - own);
+  const kappa = k.borrowed + OTHER_CELL_WEIGHT * (c.sends - own);
   return (kappa * base + (at < 0 ? 0 : (model.cellCounts.seen[at] as number))) / (kappa + own);
+}
+
+/** Posterior estimate for one contact at one cell (hour of week in the contact's zone). */
+export function contactCell(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): SendTimeCell {
+  return cellEstimate(model, c, constantsOf(model, c), cell, fraction);
+}
+
+/** Posterior mean only (no interval). */
+export function contactRate(model: SendTimeModel, c: ContactModel, cell: number, fraction = 0): number {
+  return cellRate(model, c, constantsOf(model, c), cell, fraction);
+}
+
+/** One contact's estimates with what they share computed once: the planner asks each contact for many cells. */
+export function contactRater(model: SendTimeModel, c: ContactModel): { rate(cell: number, fraction?: number): number; estimate(cell: number, fraction?: number): SendTimeCell } {
+  const k = constantsOf(model, c);
+  return {
+    rate: (cell, fraction = 0) => cellRate(model, c, k, cell, fraction),
+    estimate: (cell, fraction = 0) => cellEstimate(model, c, k, cell, fraction),
+  };
 }
 
 /**
