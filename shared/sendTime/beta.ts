@@ -87,6 +87,18 @@ export function betaInterval(a: number, b: number, level = 0.9): { low: number; 
   return { low: quantileWithLogBeta(tail, a, b, lb), high: quantileWithLogBeta(1 - tail, a, b, lb) };
 }
 
+/**
+ * Central 90 % intervals of Beta(alpha[i], beta[i]) for every i, into out[2(first + i)] (low)
+ * and out[2(first + i) + 1] (high).
+ */
+export function betaIntervals(alpha: Float64Array, beta: Float64Array, first: number, out: Float64Array): void {
+  for (let i = 0; i < alpha.length; i++) {
+    const iv = betaInterval(alpha[i] as number, beta[i] as number);
+    out[2 * (first + i)] = iv.low;
+    out[2 * (first + i) + 1] = iv.high;
+  }
+}
+
 export interface BetaPrior {
   alpha: number;
   beta: number;

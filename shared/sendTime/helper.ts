@@ -1,14 +1,17 @@
+import { betaIntervals } from './beta';
 import { emSums, liftRows, type ClassTables, type FlatEvidence } from './hazard';
 
 /**
  * Work a send-time fit can hand to a second thread while it does the same amount itself:
- * half of each EM step's sums, half of the contacts' lifts. The helper runs the same pure
+ * half of each EM step's sums, half of the contacts' lifts, and then half of the plan's
+ * credible intervals. The helper runs the same pure
  * functions on copies of its half, and writes into shared memory, so a fit gives the same
  * numbers with or without a helper. The thread itself lives in electron/ (fitHelper.ts).
  */
 export type HelperTask =
   | { kind: 'em'; tables: ClassTables; evidence: FlatEvidence; out: Float64Array }
-  | { kind: 'lifts'; tables: ClassTables; evidence: FlatEvidence; firstRow: number; horizonMinutes: number; out: Float64Array };
+  | { kind: 'lifts'; tables: ClassTables; evidence: FlatEvidence; firstRow: number; horizonMinutes: number; out: Float64Array }
+  | { kind: 'intervals'; alpha: Float64Array; beta: Float64Array; first: number; out: Float64Array };
 
 export interface FitHelper {
   /** Memory both threads see (a task's `out`). */
@@ -22,5 +25,6 @@ export interface FitHelper {
 /** Runs a task (on the helper's thread). */
 export function runHelperTask(task: HelperTask): void {
   if (task.kind === 'em') emSums(task.tables, task.evidence, task.out);
-  else liftRows(task.tables, task.evidence, task.firstRow, task.horizonMinutes, task.out);
+  else if (task.kind === 'lifts') liftRows(task.tables, task.evidence, task.firstRow, task.horizonMinutes, task.out);
+  else betaIntervals(task.alpha, task.beta, task.first, task.out);
 }

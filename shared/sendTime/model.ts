@@ -526,7 +526,18 @@ function baseAt(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell
   return 1 / (1 + Math.exp(-z));
 }
 
-function cellEstimate(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): SendTimeCell {
+/** The contact's posterior Beta at a cell (what its estimate and interval there come from). */
+export interface CellPosterior {
+  rate: number;
+  /** Beta parameters of the interval (kept above 1e-3). */
+  alpha: number;
+  beta: number;
+  /** Evidence: borrowed strength plus own sends at the cell. */
+  n: number;
+  sends: number;
+}
+
+function cellPosterior(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): CellPosterior {
   const base = baseAt(model, c, k, cell, fraction);
   const at = countIndex(model, c, cell);
   const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
@@ -534,16 +545,13 @@ function cellEstimate(model: SendTimeModel, c: ContactModel, k: ContactConstants
   const kappa = k.borrowed + OTHER_CELL_WEIGHT * (c.sends - own);
   const a = kappa * base + ownSeen;
   const b = kappa * (1 - base) + own - ownSeen;
-  const interval = betaInterval(Math.max(a, 1e-3), Math.max(b, 1e-3));
-  return {
-    weekday: Math.floor(cell / 24),
-    hour: cell % 24,
-    rate: a / (a + b),
-    n: kappa + own,
-    sends: own,
-    low: interval.low,
-    high: interval.high,
-  };
+  return { rate: a / (a + b), alpha: Math.max(a, 1e-3), beta: Math.max(b, 1e-3), n: kappa + own, sends: own };
+}
+
+function cellEstimate(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): SendTimeCell {
+  const p = cellPosterior(model, c, k, cell, fraction);
+  const interval = betaInterval(p.alpha, p.beta);
+  return { weekday: Math.floor(cell / 24), hour: cell % 24, rate: p.rate, n: p.n, sends: p.sends, low: interval.low, high: interval.high };
 }
 
 function cellRate(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): number {
@@ -565,11 +573,15 @@ export function contactRate(model: SendTimeModel, c: ContactModel, cell: number,
 }
 
 /** One contact's estimates with what they share computed once: the planner asks each contact for many cells. */
-export function contactRater(model: SendTimeModel, c: ContactModel): { rate(cell: number, fraction?: number): number; estimate(cell: number, fraction?: number): SendTimeCell } {
+export function contactRater(
+  model: SendTimeModel,
+  c: ContactModel,
+): { rate(cell: number, fraction?: number): number; estimate(cell: number, fraction?: number): SendTimeCell; posterior(cell: number, fraction?: number): CellPosterior } {
   const k = constantsOf(model, c);
   return {
     rate: (cell, fraction = 0) => cellRate(model, c, k, cell, fraction),
     estimate: (cell, fraction = 0) => cellEstimate(model, c, k, cell, fraction),
+    posterior: (cell, fraction = 0) => cellPosterior(model, c, k, cell, fraction),
   };
 }
 

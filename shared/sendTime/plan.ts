@@ -1,6 +1,8 @@
 import type { LeftOutContact, PlannedSend, SendPlan, SendTimeNote, SendTimeReason } from '../domain/sendTime';
 import { windowClosesAt } from '../time/window';
 import { zonedParts } from '../time/zones';
+import { betaIntervals } from './beta';
+import type { FitHelper } from './helper';
 import { noteEnglish, planNotes } from './notes';
 
 const MINUTE_MS = 60_000;
@@ -20,6 +22,11 @@ export interface PlanContact {
   estimate: (cell: number, fraction?: number) => { rate: number; low: number; high: number };
   /** The same rate without its interval (cheaper); the planner compares minutes with it. */
   rate?: (cell: number, fraction?: number) => number;
+  /**
+   * The estimate's rate and the Beta its interval is the central 90 % of: with it, the planner
+   * computes all the intervals at the end, half of them on the helper thread when there is one.
+   */
+  posterior?: (cell: number, fraction?: number) => { rate: number; alpha: number; beta: number };
 }
 
 const rateOf = (c: PlanContact, cell: number, fraction = 0): number => (c.rate ? c.rate(cell, fraction) : c.estimate(cell, fraction).rate);
@@ -51,6 +58,8 @@ export interface PlanOptions {
   assumptions?: readonly string[];
   /** `assumptions` as keyed notes (the model's); the plan's notes are given only when these cover the assumptions. */
   notes?: readonly SendTimeNote[];
+  /** A second thread for half of the credible intervals (the same numbers either way). */
+  helper?: FitHelper;
 }
 
 /** FNV-1a: a stable hash so the same PSID lands in the same holdout for a given seed. */
@@ -90,6 +99,22 @@ interface ZoneGrid {
 }
 
 export class SendPlanError extends Error {}
+
+/** Central 90 % intervals of many Betas ([low, high] pairs), the second half on the helper's thread when there is one. */
+function intervalsOf(alpha: Float64Array, beta: Float64Array, helper: FitHelper | undefined): Float64Array {
+  if (!helper || alpha.length < 2) {
+    const out = new Float64Array(2 * alpha.length);
+    betaIntervals(alpha, beta, 0, out);
+    return out;
+  }
+  const out = helper.shared(2 * alpha.length);
+  const half = Math.floor(alpha.length / 2);
+  const second = [alpha.slice(half), beta.slice(half)] as const;
+  helper.post({ kind: 'intervals', alpha: second[0], beta: second[1], first: half, out });
+  betaIntervals(alpha.subarray(0, half), beta.subarray(0, half), 0, out);
+  if (!helper.wait()) betaIntervals(second[0], second[1], half, out);
+  return out;
+}
 
 /** The first minute of the validity window at the usual hour in the workspace's zone, else the window's start. */
 export function usualSendTime(start: number, end: number, workspaceZone: string, usualHour: number): number {
@@ -234,6 +259,10 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   let planSum = 0;
   let usualSum = 0;
   const runOrder: number[] = [];
+  // Sends whose interval is still to compute, and their Beta parameters.
+  const pending: number[] = [];
+  const pendingAlpha: number[] = [];
+  const pendingBeta: number[] = [];
   const free = (i: number) => cap === null || (used[i] as number) < cap;
   for (const k of candidates) {
     let pick: number | undefined;
@@ -292,7 +321,17 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
       continue;
     }
     used[pick] = (used[pick] as number) + 1;
-    const est = k.c.estimate(k.grid.cells[pick] as number, k.grid.fractions[pick] as number);
+    const cell = k.grid.cells[pick] as number;
+    const fraction = k.grid.fractions[pick] as number;
+    let est: { rate: number; low: number; high: number };
+    if (k.c.posterior) {
+      // The interval comes later, with the others.
+      const p = k.c.posterior(cell, fraction);
+      pending.push(sends.length);
+      pendingAlpha.push(p.alpha);
+      pendingBeta.push(p.beta);
+      est = { rate: p.rate, low: NaN, high: NaN };
+    } else est = k.c.estimate(cell, fraction);
     planSum += est.rate;
     usualSum += k.fixedRate;
     sends.push({
@@ -308,6 +347,14 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
       windowClosesAt: k.closes,
       holdout: k.holdout,
       explore: k.explore,
+    });
+  }
+  if (pending.length > 0) {
+    const bounds = intervalsOf(Float64Array.from(pendingAlpha), Float64Array.from(pendingBeta), options.helper);
+    pending.forEach((s, i) => {
+      const send = sends[s] as PlannedSend;
+      send.low = bounds[2 * i] as number;
+      send.high = bounds[2 * i + 1] as number;
     });
   }
   sends.sort((a, b) => a.sendAt - b.sendAt || a.contactId - b.contactId);

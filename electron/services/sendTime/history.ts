@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
+import type { FitHelper } from '../../../shared/sendTime/helper';
 import { startFitHelper } from './fitHelper';
 import { cellOf, fitSendTimeModel, type ContactHistory, type SendTimeModel } from '../../../shared/sendTime/model';
 import { isValidTimeZone } from '../../../shared/time/zones';
@@ -97,16 +98,31 @@ export function useFitHelperScript(script: string | null): void {
   helperScript = script;
 }
 
-/** Fits the model on a workspace's history as of `asOf`. */
-export function fitWorkspaceModel(db: Database, workspaceId: number, horizonMinutes: number, asOf: number): { history: WorkspaceHistory; model: SendTimeModel } {
-  // Started before the read, the helper is ready by the time the fit needs it.
+/** Runs `f` with a helper thread when this thread's fits may use one (see `useFitHelperScript`), closing it after. */
+export function withFitHelper<T>(f: (helper: FitHelper | null) => T): T {
   const helper = helperScript ? startFitHelper(helperScript) : null;
   try {
-    const history = readWorkspaceHistory(db, workspaceId);
-    return { history, model: fitSendTimeModel(history.contacts, { horizonMinutes, asOf, ...(helper ? { helper } : {}) }) };
+    return f(helper);
   } finally {
     helper?.close();
   }
+}
+
+/**
+ * Fits the model on a workspace's history as of `asOf`, with `helper` when given (a caller that
+ * also plans keeps it for the plan), else with one of its own when this thread may use one.
+ */
+export function fitWorkspaceModel(
+  db: Database,
+  workspaceId: number,
+  horizonMinutes: number,
+  asOf: number,
+  helper?: FitHelper | null,
+): { history: WorkspaceHistory; model: SendTimeModel } {
+  if (helper === undefined) return withFitHelper((own) => fitWorkspaceModel(db, workspaceId, horizonMinutes, asOf, own));
+  // A helper started before the read is ready by the time the fit needs it.
+  const history = readWorkspaceHistory(db, workspaceId);
+  return { history, model: fitSendTimeModel(history.contacts, { horizonMinutes, asOf, ...(helper ? { helper } : {}) }) };
 }
 
 /** Outbound messages per contact since `since`: what the frequency cap counts. */

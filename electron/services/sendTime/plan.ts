@@ -1,11 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { SendPlan } from '../../../shared/domain/sendTime';
+import type { FitHelper } from '../../../shared/sendTime/helper';
 import { contactRater, type SendTimeModel } from '../../../shared/sendTime/model';
 import { SendPlanError, buildSendPlan, type PlanContact, type QuietHours } from '../../../shared/sendTime/plan';
 import { DAY_MS } from '../../../shared/time/zones';
 import { csvDocument } from '../monitoring/csv';
-import { fitWorkspaceModel, recentOutboundCounts, type WorkspaceHistory } from './history';
+import { fitWorkspaceModel, recentOutboundCounts, withFitHelper, type WorkspaceHistory } from './history';
 
 export interface SendPlanRequest {
   workspaceId: number;
@@ -46,6 +47,7 @@ export function planContacts(model: SendTimeModel, ids: readonly number[], recen
       reason: c.reason,
       estimate: rater.estimate,
       rate: rater.rate,
+      posterior: rater.posterior,
     });
   }
   return { contacts, unknown };
@@ -64,7 +66,12 @@ export function sendTimePlan(db: Database, req: SendPlanRequest): { plan: SendPl
       [{ path: 'horizonMinutes', message: 'horizon.longerThanWindow' }],
     );
   }
-  const { history, model } = fitWorkspaceModel(db, req.workspaceId, req.horizonMinutes, asOf);
+  // One helper thread for the fit and then the plan's intervals.
+  return withFitHelper((helper) => planWithHelper(db, req, asOf, helper));
+}
+
+function planWithHelper(db: Database, req: SendPlanRequest, asOf: number, helper: FitHelper | null): { plan: SendPlan; model: SendTimeModel; history: WorkspaceHistory } {
+  const { history, model } = fitWorkspaceModel(db, req.workspaceId, req.horizonMinutes, asOf, helper);
   const ids = req.contactIds ?? history.contacts.map((c) => c.contactId);
   if (ids.length === 0) throw new ApiError('BAD_INPUT', 'The audience is empty.');
   const recent = req.frequencyCap ? recentOutboundCounts(db, req.workspaceId, asOf - req.frequencyCap.days * DAY_MS) : new Map<number, number>();
@@ -86,6 +93,7 @@ export function sendTimePlan(db: Database, req: SendPlanRequest): { plan: SendPl
       method: model.method,
       assumptions: model.assumptions,
       notes: model.notes,
+      ...(helper ? { helper } : {}),
     });
     for (const id of unknown) plan.leftOut.push({ contactId: id, psid: null, reason: 'unknown_contact', detail: `Contact ${id} is not in this workspace.` });
     const audience = new Set(ids);

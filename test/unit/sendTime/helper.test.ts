@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runHelperTask, type FitHelper, type HelperTask } from '../../../shared/sendTime/helper';
 import { fitSendTimeModel, type SendTimeModel } from '../../../shared/sendTime/model';
 import { NOW, histories } from './fixtures';
+import { planContacts } from '../../../electron/services/sendTime/plan';
+import { buildSendPlan, type PlanContact } from '../../../shared/sendTime/plan';
 
 /** A helper on this thread: tasks go through structuredClone, as they would through postMessage. */
 function inThreadHelper(behaviour: 'works' | 'fails'): FitHelper & { tasks: HelperTask['kind'][] } {
@@ -56,5 +58,20 @@ describe('fit helper (half of the EM sums and of the lifts on another thread)', 
     const helper = inThreadHelper('fails');
     const model = fitSendTimeModel(data, { horizonMinutes: 60, asOf: NOW, helper });
     sameModel(alone, model);
+  });
+
+  it('the plan: intervals computed at the end, half by the helper, equal the ones asked contact by contact', () => {
+    const ids = data.map((h) => h.contactId);
+    const options = { start: NOW + 3_600_000, end: NOW + 4 * 3_600_000, horizonMinutes: 60, workspaceZone: 'Europe/Paris', usualHour: 12, perMinuteCap: 20 };
+    const { contacts } = planContacts(alone, ids, new Map());
+    const oneByOne: PlanContact[] = contacts.map(({ posterior: _unused, ...c }) => c);
+    const reference = buildSendPlan(oneByOne, options);
+    const helper = inThreadHelper('works');
+    const batched = buildSendPlan(contacts, { ...options, helper });
+    expect(helper.tasks).toEqual(['intervals']);
+    expect(reference.sends.length).toBeGreaterThan(1000);
+    expect(batched.sends).toEqual(reference.sends);
+    expect(buildSendPlan(contacts, { ...options, helper: inThreadHelper('fails') }).sends).toEqual(reference.sends);
+    expect(reference.sends.every((s) => s.low <= s.predicted && s.predicted <= s.high)).toBe(true);
   });
 });
