@@ -91,6 +91,8 @@ export const SendPlan = z.object({
   explorationShare: z.number().min(0).max(1).optional(),
   /** Plain-language problems the user should know about (e.g. the cap leaves contacts out, unknown time zones). */
   warnings: z.array(z.string()).optional(),
+  /** `warnings` as keyed notes, one per sentence, for the UI's language. */
+  warningNotes: z.array(SendTimeNote).optional(),
   method: z.string(),
   assumptions: z.array(z.string()),
   /** `assumptions` as keyed notes, one per sentence, for the UI's language. */

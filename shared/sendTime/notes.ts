@@ -55,6 +55,13 @@ export const sendTimeNoteTemplatesEn = {
     'The holdout was chosen by a seeded hash of the PSID before sending, independently of the prediction, and sent at the usual time: the difference estimates the plan’s effect on this audience.',
   'sendtime.note.uplift.interval': 'Contacts are independent and each counts once; the 95 % interval for the difference is Newcombe’s hybrid score interval built from the two Wilson intervals.',
   'sendtime.note.uplift.minimum': 'Below {minimum} resolved messages in either arm the status is “not enough data yet”.',
+
+  'sendtime.note.warning.sendCap':
+    'Contacts left out by the per-minute cap: {capped}. A cap of {cap} a minute over the {minutes} minutes of the validity window holds at most {capacity} sends, and the allowed minutes of these contacts (inside their 24-hour window, outside quiet hours) were all full. Raise the cap or widen the window.',
+  'sendtime.note.warning.unknownZones':
+    'Contacts whose time zone does not exist ({zones}): {count}. Their Page’s zone (else the workspace’s) was used for their local hours and quiet hours.',
+  'sendtime.note.warning.noInbound':
+    'Contacts with no inbound message at all: {count}. No 24-hour window is open, so they cannot receive standard messages and are listed as left out.',
 } as const;
 
 export type SendTimeNoteKey = keyof typeof sendTimeNoteTemplatesEn;
@@ -104,6 +111,11 @@ export function fillNote(template: string, params: SendTimeNoteParams, format: (
 export function noteEnglish(n: SendTimeNote): string {
   if (!isSendTimeNoteKey(n.key)) throw new Error(`Unknown send-time note ${n.key}.`);
   return fillNote(sendTimeNoteTemplatesEn[n.key], n.params, englishParam);
+}
+
+/** A plan's warnings as keyed notes and as the English sentences made from them, to spread into the plan. */
+export function withWarnings(notes: SendTimeNote[]): { warnings: string[]; warningNotes: SendTimeNote[] } {
+  return { warnings: notes.map(noteEnglish), warningNotes: notes };
 }
 
 /** Notes and the English sentences made from them, to spread into a result. */

@@ -3,7 +3,7 @@ import { windowClosesAt } from '../time/window';
 import { zonedParts } from '../time/zones';
 import { betaIntervals } from './beta';
 import type { FitHelper } from './helper';
-import { noteEnglish, planNotes } from './notes';
+import { note, noteEnglish, planNotes, withWarnings } from './notes';
 
 const MINUTE_MS = 60_000;
 
@@ -358,13 +358,9 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     });
   }
   sends.sort((a, b) => a.sendAt - b.sendAt || a.contactId - b.contactId);
-  const warnings: string[] = [];
+  const warningNotes: SendTimeNote[] = [];
   const capped = leftOut.filter((l) => l.reason === 'send_cap').length;
-  if (capped > 0) {
-    warnings.push(
-      `${capped} contact${capped === 1 ? '' : 's'} left out by the per-minute cap: ${cap} sends a minute over the ${minutes} minutes of the validity window hold at most ${(cap ?? 0) * minutes} sends, and these contacts’ allowed minutes (inside their 24-hour window, outside quiet hours) were all full. Raise the cap or widen the window.`,
-    );
-  }
+  if (capped > 0) warningNotes.push(note('sendtime.note.warning.sendCap', { capped, cap: cap ?? 0, minutes, capacity: (cap ?? 0) * minutes }));
   leftOut.sort((a, b) => a.reason.localeCompare(b.reason) || a.contactId - b.contactId);
   const ownNotes = planNotes({ explorationShare, holdoutShare, usualHour: options.usualHour, workspaceZone: options.workspaceZone });
   const givenAssumptions = options.assumptions ?? [];
@@ -382,7 +378,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
     usualTimeRate: sends.length > 0 ? usualSum / sends.length : 0,
     holdoutShare,
     explorationShare,
-    warnings,
+    ...withWarnings(warningNotes),
     method: options.method ?? 'best-cell-per-contact',
     assumptions: [...givenAssumptions, ...ownNotes.map(noteEnglish)],
     ...(givenNotes && givenNotes.length === givenAssumptions.length ? { notes: [...givenNotes, ...ownNotes] } : {}),

@@ -239,6 +239,14 @@ describe('send-time optimisation on the French restaurant demo (browser shell)',
     // 180 minutes at one send a minute cannot hold every open contact.
     await expect.poll(() => capError.textContent(), { timeout: 90_000 }).toMatch(/^Cap too small: \d[\d\s  ]* contacts were left out/);
     expect(await page.getByLabel('Max sends per minute').getAttribute('aria-invalid')).toBe('true');
+    // The warning says why, in the UI's language (keyed, not the API's English sentence).
+    const warnings = page.getByRole('note', { name: 'Worth knowing' });
+    expect(await warnings.getByRole('listitem').first().textContent()).toMatch(/^Contacts left out by the per-minute cap: [\d,]+\. A cap of 1 a minute over the 180 minutes of the validity window holds at most 180 sends/);
+    await page.locator('#language-switcher').selectOption('fr');
+    const avertissements = page.getByRole('note', { name: 'À savoir' });
+    await expect.poll(() => avertissements.getByRole('listitem').first().textContent()).toMatch(/^Contacts écartés par le plafond par minute : [\d\s\u202f\u00a0]+\. Un plafond de 1 par minute sur les 180 minutes de la fenêtre de validité permet au plus 180 envois/);
+    await avertissements.screenshot({ path: path.join(SCREENSHOT_DIR, 'sendtime-warnings-fr.png') });
+    await page.locator('#language-switcher').selectOption('en');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 

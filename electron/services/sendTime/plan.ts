@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
-import type { SendPlan } from '../../../shared/domain/sendTime';
+import type { SendPlan, SendTimeNote } from '../../../shared/domain/sendTime';
+import { note, noteEnglish } from '../../../shared/sendTime/notes';
 import type { FitHelper } from '../../../shared/sendTime/helper';
 import { contactRater, type SendTimeModel } from '../../../shared/sendTime/model';
 import { SendPlanError, buildSendPlan, type PlanContact, type QuietHours } from '../../../shared/sendTime/plan';
@@ -98,18 +99,13 @@ function planWithHelper(db: Database, req: SendPlanRequest, asOf: number, helper
     for (const id of unknown) plan.leftOut.push({ contactId: id, psid: null, reason: 'unknown_contact', detail: `Contact ${id} is not in this workspace.` });
     const audience = new Set(ids);
     const badZones = history.unknownZones.filter((u) => audience.has(u.contactId));
-    if (badZones.length > 0) {
-      const names = [...new Set(badZones.map((u) => u.zone))].slice(0, 5).join(', ');
-      (plan.warnings ??= []).push(
-        `${badZones.length} contact${badZones.length === 1 ? ' has' : 's have'} a time zone that does not exist (${names}): their Page’s zone (else the workspace’s) was used for their local hours and quiet hours.`,
-      );
-    }
+    const warn = (n: SendTimeNote) => {
+      (plan.warningNotes ??= []).push(n);
+      (plan.warnings ??= []).push(noteEnglish(n));
+    };
+    if (badZones.length > 0) warn(note('sendtime.note.warning.unknownZones', { count: badZones.length, zones: [...new Set(badZones.map((u) => u.zone))].slice(0, 5).join(', ') }));
     const noHistory = contacts.filter((c) => c.lastInboundAt === null).length;
-    if (noHistory > 0) {
-      (plan.warnings ??= []).push(
-        `${noHistory} contact${noHistory === 1 ? ' has' : 's have'} no inbound message at all: no 24-hour window is open, so they cannot receive standard messages and are listed as left out.`,
-      );
-    }
+    if (noHistory > 0) warn(note('sendtime.note.warning.noInbound', { count: noHistory }));
     return { plan, model, history };
   } catch (e) {
     if (e instanceof SendPlanError) throw new ApiError('BAD_INPUT', e.message);

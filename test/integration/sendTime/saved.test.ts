@@ -196,7 +196,8 @@ describe('bad input: a clear message, nothing half-saved', () => {
     if (!reply.ok) return;
     const { plan } = reply.data as { plan: SendPlan };
     expect(plan.leftOut).toContainEqual(expect.objectContaining({ contactId: fresh, reason: 'outside_window', detail: 'No inbound message: no 24-hour window is open.' }));
-    expect(plan.warnings?.join(' ')).toContain('1 contact has no inbound message at all');
+    expect(plan.warnings?.join(' ')).toContain('Contacts with no inbound message at all: 1.');
+    expect(plan.warningNotes?.map((n) => n.key)).toContain('sendtime.note.warning.noInbound');
     // Only such contacts: nothing to save, and nothing saved.
     expect(await dispatch(ctx, 'sendtime:save', planInput({ contactIds: [fresh], campaign: { name: 'New' } }))).toMatchObject({
       ok: false,
@@ -210,7 +211,7 @@ describe('bad input: a clear message, nothing half-saved', () => {
     const reply = await dispatch(ctx, 'sendtime:plan', planInput({ contactIds: [contactIds[0]] }));
     expect(reply).toMatchObject({ ok: true, data: { plan: { sends: [{ contactId: contactIds[0], zone: 'UTC' }] } } });
     if (!reply.ok) return;
-    expect((reply.data as { plan: SendPlan }).plan.warnings?.join(' ')).toContain('1 contact has a time zone that does not exist (Mars/Olympus_Mons)');
+    expect((reply.data as { plan: SendPlan }).plan.warnings?.join(' ')).toContain('Contacts whose time zone does not exist (Mars/Olympus_Mons): 1.');
   });
 
   it('says how many contacts a per-minute cap leaves out, and why', async () => {
@@ -224,6 +225,7 @@ describe('bad input: a clear message, nothing half-saved', () => {
     expect(plan.sends).toHaveLength(60);
     expect(plan.leftOut.filter((l) => l.reason === 'send_cap')).toHaveLength(60);
     expect(new Set(plan.sends.map((s) => s.sendAt)).size).toBe(60);
-    expect(plan.warnings?.join(' ')).toContain('60 contacts left out by the per-minute cap: 1 sends a minute over the 60 minutes of the validity window hold at most 60 sends');
+    expect(plan.warnings?.join(' ')).toContain('Contacts left out by the per-minute cap: 60. A cap of 1 a minute over the 60 minutes of the validity window holds at most 60 sends');
+    expect(plan.warningNotes?.find((n) => n.key === 'sendtime.note.warning.sendCap')?.params).toEqual({ capped: 60, cap: 1, minutes: 60, capacity: 60 });
   });
 });

@@ -242,7 +242,7 @@ describe('planner: the 24-hour window cut, the cap and exploration', () => {
     for (const s of plan.sends) perMinute.set(s.sendAt, (perMinute.get(s.sendAt) ?? 0) + 1);
     expect(Math.max(...perMinute.values())).toBe(2);
     expect(plan.leftOut).toEqual([expect.objectContaining({ reason: 'send_cap' })]);
-    expect(plan.warnings?.[0]).toContain('1 contact left out by the per-minute cap: 2 sends a minute over the 3 minutes of the validity window hold at most 6 sends');
+    expect(plan.warnings?.[0]).toContain('Contacts left out by the per-minute cap: 1. A cap of 2 a minute over the 3 minutes of the validity window holds at most 6 sends');
   });
 
   it('an exploration share sends about that share at random allowed minutes, never the holdout', () => {

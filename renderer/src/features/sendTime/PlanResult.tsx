@@ -8,7 +8,7 @@ import { Pager } from '../../components/dashboard/Pager';
 import type { MessageKey } from '../../i18n';
 import { useT } from '../../i18n/useT';
 import { horizonText } from './format';
-import { MethodNotes } from './MethodNotes';
+import { MethodNotes, useNoteSentences } from './MethodNotes';
 import type { PlanRun } from './PlanPanel';
 import { SavePlanForm } from './SavedPlans';
 import type { SavedSendPlan } from '../../../../shared/domain/sendTime';
@@ -35,6 +35,8 @@ function closedAt(detail: string): number | null {
   return m ? Date.parse(m[1] as string) : null;
 }
 
+const NO_WARNINGS: readonly string[] = [];
+
 export function PlanResult(props: {
   run: PlanRun;
   workspaceId: number;
@@ -46,6 +48,7 @@ export function PlanResult(props: {
   const t = useT();
   const { plan, csv, json } = props.run.output;
   const f = useMemo(() => dashboardFormats(props.locale, props.timeZone), [props.locale, props.timeZone]);
+  const warnings = useNoteSentences(plan.warnings ?? NO_WARNINGS, plan.warningNotes, props.locale, props.timeZone);
   const [offset, setOffset] = useState(0);
   const [outsideOffset, setOutsideOffset] = useState(0);
   const [otherOffset, setOtherOffset] = useState(0);
@@ -146,11 +149,11 @@ export function PlanResult(props: {
         {explored > 0 && <li>{t('sendtime.result.explored', { n: f.count(explored) })}</li>}
         {props.run.unknownPsids.length > 0 && <li>{t('sendtime.result.unknownPsids', { n: f.count(props.run.unknownPsids.length), list: props.run.unknownPsids.slice(0, 5).join(', ') })}</li>}
       </ul>
-      {(plan.warnings ?? []).length > 0 && (
+      {warnings.length > 0 && (
         <div className="sendtime-warnings" role="note" aria-label={t('sendtime.result.warnings')}>
           <strong>{t('sendtime.result.warnings')}</strong>
           <ul>
-            {(plan.warnings ?? []).map((w) => (
+            {warnings.map((w) => (
               <li key={w}>{w}</li>
             ))}
           </ul>

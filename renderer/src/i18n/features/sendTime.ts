@@ -490,4 +490,10 @@ export const sendTimeFr: Record<keyof typeof sendTimeEn, string> = {
   'sendtime.note.uplift.interval':
     'Les contacts sont indépendants et chacun compte une fois ; l’intervalle à 95 % de la différence est l’intervalle score hybride de Newcombe, construit à partir des deux intervalles de Wilson.',
   'sendtime.note.uplift.minimum': 'En dessous de {minimum} messages résolus dans l’un des deux groupes, le statut est « pas encore assez de données ».',
+  'sendtime.note.warning.sendCap':
+    'Contacts écartés par le plafond par minute : {capped}. Un plafond de {cap} par minute sur les {minutes} minutes de la fenêtre de validité permet au plus {capacity} envois, et toutes les minutes permises à ces contacts (dans leur fenêtre de 24 h, hors heures calmes) étaient pleines. Relevez le plafond ou élargissez la fenêtre.',
+  'sendtime.note.warning.unknownZones':
+    'Contacts dont le fuseau horaire n’existe pas ({zones}) : {count}. Le fuseau de leur Page (à défaut celui de l’espace de travail) a servi pour leurs heures locales et leurs heures calmes.',
+  'sendtime.note.warning.noInbound':
+    'Contacts sans aucun message entrant : {count}. Aucune fenêtre de 24 h n’est ouverte : ils ne peuvent pas recevoir de messages standard et figurent parmi les contacts écartés.',
 };
