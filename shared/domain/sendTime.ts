@@ -70,7 +70,16 @@ export const LeftOutContact = z.object({
   contactId: z.number().int(),
   psid: z.string().nullable(),
   reason: LeftOutReason,
+  /** Why, in English; the fields below let the UI say it in its language. */
   detail: z.string(),
+  /** outside_window: when the 24-hour window closes (null: no inbound message, no window). */
+  windowClosesAt: z.number().int().nullable().optional(),
+  /** frequency_cap: messages already sent in the cap's period. */
+  recentSends: z.number().int().min(0).optional(),
+  /** frequency_cap: the cap's maximum; send_cap: the per-minute cap. */
+  limit: z.number().int().min(0).optional(),
+  /** send_cap: the contact's allowed minutes, all full. */
+  allowedMinutes: z.number().int().min(0).optional(),
 });
 export type LeftOutContact = z.infer<typeof LeftOutContact>;
 
@@ -160,6 +169,8 @@ export const SendTimeUplift = z.object({
   status: z.enum(['not_enough_data', 'ready']),
   /** Why the status is what it is, in plain language. */
   detail: z.string(),
+  /** `detail` as a keyed note, for the UI's language. */
+  detailNote: SendTimeNote.optional(),
   planned: UpliftArm,
   holdout: UpliftArm,
   /** planned − holdout seen-within-H rate with its 95 % interval; null without data in both arms. */

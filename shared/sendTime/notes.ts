@@ -56,6 +56,13 @@ export const sendTimeNoteTemplatesEn = {
   'sendtime.note.uplift.interval': 'Contacts are independent and each counts once; the 95 % interval for the difference is Newcombe’s hybrid score interval built from the two Wilson intervals.',
   'sendtime.note.uplift.minimum': 'Below {minimum} resolved messages in either arm the status is “not enough data yet”.',
 
+  'sendtime.note.upliftStatus.noHoldout': 'This plan has no holdout: there is nothing to compare the planned times with.',
+  'sendtime.note.upliftStatus.nothingSynced': 'No message of this campaign has been synced for the plan’s contacts yet.',
+  'sendtime.note.upliftStatus.notEnough':
+    'Not enough data yet: {planned} planned and {holdout} holdout messages are resolved (at least {minimum} each are needed; {pending} still pending).',
+  'sendtime.note.upliftStatus.ready': '{planned} planned and {holdout} holdout messages resolved.',
+  'sendtime.note.upliftStatus.readyPending': '{planned} planned and {holdout} holdout messages resolved; {pending} still pending.',
+
   'sendtime.note.warning.sendCap':
     'Contacts left out by the per-minute cap: {capped}. A cap of {cap} a minute over the {minutes} minutes of the validity window holds at most {capacity} sends, and the allowed minutes of these contacts (inside their 24-hour window, outside quiet hours) were all full. Raise the cap or widen the window.',
   'sendtime.note.warning.unknownZones':

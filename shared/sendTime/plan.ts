@@ -189,7 +189,14 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
   const runEndRates: number[] = [];
   for (const c of contacts) {
     if (options.frequencyCapMax != null && c.recentSends >= options.frequencyCapMax) {
-      leftOut.push({ contactId: c.contactId, psid: c.psid, reason: 'frequency_cap', detail: `${c.recentSends} messages already sent in the cap's period (max ${options.frequencyCapMax}).` });
+      leftOut.push({
+        contactId: c.contactId,
+        psid: c.psid,
+        reason: 'frequency_cap',
+        detail: `${c.recentSends} messages already sent in the cap's period (max ${options.frequencyCapMax}).`,
+        recentSends: c.recentSends,
+        limit: options.frequencyCapMax,
+      });
       continue;
     }
     const closes = windowClosesAt(c.lastInboundAt);
@@ -204,6 +211,7 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
         psid: c.psid,
         reason: 'outside_window',
         detail: closes === null ? 'No inbound message: no 24-hour window is open.' : `The 24-hour window closes at ${new Date(closes).toISOString()}, outside the validity window.`,
+        windowClosesAt: closes,
       });
       continue;
     }
@@ -317,6 +325,8 @@ export function buildSendPlan(contacts: readonly PlanContact[], options: PlanOpt
         psid: k.c.psid,
         reason: 'send_cap',
         detail: `All ${k.allowed} allowed minutes already hold ${cap} sends (the per-minute cap).`,
+        allowedMinutes: k.allowed,
+        limit: cap ?? 0,
       });
       continue;
     }

@@ -246,6 +246,10 @@ describe('send-time optimisation on the French restaurant demo (browser shell)',
     const avertissements = page.getByRole('note', { name: 'À savoir' });
     await expect.poll(() => avertissements.getByRole('listitem').first().textContent()).toMatch(/^Contacts écartés par le plafond par minute : [\d\s\u202f\u00a0]+\. Un plafond de 1 par minute sur les 180 minutes de la fenêtre de validité permet au plus 180 envois/);
     await avertissements.screenshot({ path: path.join(SCREENSHOT_DIR, 'sendtime-warnings-fr.png') });
+    // The left-out contacts' details too, from the figures the plan sends with each.
+    const details = await page.getByRole('table', { name: /^Écartés pour d’autres raisons/ }).locator('tbody td.hint').allTextContents();
+    expect(details.length).toBeGreaterThan(0);
+    for (const d of details) expect(d).toMatch(/^(Minutes permises, toutes pleines : [\d\s\u202f\u00a0]+ \(plafond : 1 par minute\)|Toutes les minutes ouvertes tombent dans les heures calmes locales du contact|Messages déjà envoyés dans la période du plafond : \d+ \(max \d+\))\.$/);
     await page.locator('#language-switcher').selectOption('en');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });

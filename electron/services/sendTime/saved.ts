@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { SavedPlanRow, SavedSendPlan, SendPlan, SendTimeUplift, UpliftArm } from '../../../shared/domain/sendTime';
-import { upliftNotes, withNotes } from '../../../shared/sendTime/notes';
+import { note, noteEnglish, upliftNotes, withNotes } from '../../../shared/sendTime/notes';
 import { newcombeInterval, wilsonInterval } from '../../../shared/stats/proportions';
 import { audienceOf, currentVersionFor } from '../segments/store';
 import { sendTimePlan, type SendPlanRequest } from './plan';
@@ -224,19 +224,23 @@ export function sendTimeUplift(db: Database, workspaceId: number, planId: number
   const { counts: hc, ...holdout } = arm(1);
   const iv = newcombeInterval(pc, hc, ALPHA);
   const difference = iv && planned.rate !== null && holdout.rate !== null ? { estimate: planned.rate - holdout.rate, low: iv.low, high: iv.high } : null;
-  let detail: string;
   const enough = planned.n >= MIN_PER_ARM && holdout.n >= MIN_PER_ARM;
-  if (holdout.planned === 0) detail = 'This plan has no holdout: there is nothing to compare the planned times with.';
-  else if (planned.sent + holdout.sent === 0) detail = 'No message of this campaign has been synced for the plan’s contacts yet.';
-  else if (!enough)
-    detail = `Not enough data yet: ${planned.n} planned and ${holdout.n} holdout messages are resolved (at least ${MIN_PER_ARM} each are needed; ${planned.pending + holdout.pending} still pending).`;
-  else detail = `${planned.n} planned and ${holdout.n} holdout messages resolved${planned.pending + holdout.pending > 0 ? `; ${planned.pending + holdout.pending} still pending` : ''}.`;
+  const pending = planned.pending + holdout.pending;
+  const detailNote =
+    holdout.planned === 0
+      ? note('sendtime.note.upliftStatus.noHoldout')
+      : planned.sent + holdout.sent === 0
+        ? note('sendtime.note.upliftStatus.nothingSynced')
+        : !enough
+          ? note('sendtime.note.upliftStatus.notEnough', { planned: planned.n, holdout: holdout.n, minimum: MIN_PER_ARM, pending })
+          : note(pending > 0 ? 'sendtime.note.upliftStatus.readyPending' : 'sendtime.note.upliftStatus.ready', { planned: planned.n, holdout: holdout.n, pending });
   return {
     planId,
     campaignId: plan.campaign_id,
     horizonMinutes: plan.horizon_minutes,
     status: enough && holdout.planned > 0 ? 'ready' : 'not_enough_data',
-    detail,
+    detail: noteEnglish(detailNote),
+    detailNote,
     planned,
     holdout,
     difference,

@@ -123,6 +123,8 @@ describe('sendtime:uplift', () => {
     const { saved } = savePastPlan();
     const reply = await dispatch(ctx, 'sendtime:uplift', { workspaceId, planId: saved.planId });
     expect(reply).toMatchObject({ ok: true, data: { status: 'not_enough_data', difference: null, planned: { n: 0 }, holdout: { n: 0 } } });
+    // Why, keyed for the UI's language and in English.
+    expect(reply).toMatchObject({ data: { detailNote: { key: 'sendtime.note.upliftStatus.nothingSynced' }, detail: 'No message of this campaign has been synced for the plan’s contacts yet.' } });
   });
 
   it('compares planned and holdout seen-within-H from the receipts, matched by contact and campaign', async () => {
@@ -150,6 +152,8 @@ describe('sendtime:uplift', () => {
     if (!reply.ok) return;
     const u = SendTimeUplift.parse(reply.data);
     expect(u.status).toBe('ready');
+    expect(u.detailNote).toEqual({ key: 'sendtime.note.upliftStatus.readyPending', params: { planned: 40, holdout: 40, pending: 1 } });
+    expect(u.detail).toBe('40 planned and 40 holdout messages resolved; 1 still pending.');
     expect(u.planned).toMatchObject({ planned: planned.length, sent: 41, pending: 1, n: 40, seen: 28, rate: 0.7 });
     expect(u.holdout).toMatchObject({ planned: holdout.length, sent: 40, pending: 0, n: 40, seen: 12, rate: 0.3 });
     // Reference (scipy.stats.norm.ppf for z, Newcombe 1998 method 10 from the two Wilson intervals):
@@ -195,7 +199,7 @@ describe('bad input: a clear message, nothing half-saved', () => {
     expect(reply).toMatchObject({ ok: true });
     if (!reply.ok) return;
     const { plan } = reply.data as { plan: SendPlan };
-    expect(plan.leftOut).toContainEqual(expect.objectContaining({ contactId: fresh, reason: 'outside_window', detail: 'No inbound message: no 24-hour window is open.' }));
+    expect(plan.leftOut).toContainEqual(expect.objectContaining({ contactId: fresh, reason: 'outside_window', detail: 'No inbound message: no 24-hour window is open.', windowClosesAt: null }));
     expect(plan.warnings?.join(' ')).toContain('Contacts with no inbound message at all: 1.');
     expect(plan.warningNotes?.map((n) => n.key)).toContain('sendtime.note.warning.noInbound');
     // Only such contacts: nothing to save, and nothing saved.

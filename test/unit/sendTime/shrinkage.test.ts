@@ -241,7 +241,8 @@ describe('planner: the 24-hour window cut, the cap and exploration', () => {
     const perMinute = new Map<number, number>();
     for (const s of plan.sends) perMinute.set(s.sendAt, (perMinute.get(s.sendAt) ?? 0) + 1);
     expect(Math.max(...perMinute.values())).toBe(2);
-    expect(plan.leftOut).toEqual([expect.objectContaining({ reason: 'send_cap' })]);
+    // The figures behind the detail travel with it, for the UI's language.
+    expect(plan.leftOut).toEqual([expect.objectContaining({ reason: 'send_cap', allowedMinutes: 3, limit: 2, detail: 'All 3 allowed minutes already hold 2 sends (the per-minute cap).' })]);
     expect(plan.warnings?.[0]).toContain('Contacts left out by the per-minute cap: 1. A cap of 2 a minute over the 3 minutes of the validity window holds at most 6 sends');
   });
 

@@ -29,7 +29,7 @@ const LEFT_OUT_KEY: Record<LeftOutReason, MessageKey> = {
   unknown_contact: 'sendtime.leftOut.unknown_contact',
 };
 
-/** The window-closing instant the planner writes into an outside-the-window detail, if any. */
+/** The window-closing instant in an outside-the-window detail (plans saved before `windowClosesAt` was sent). */
 function closedAt(detail: string): number | null {
   const m = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)/.exec(detail);
   return m ? Date.parse(m[1] as string) : null;
@@ -61,6 +61,14 @@ export function PlanResult(props: {
       zoneFormats.set(zone, fmt);
     }
     return fmt.format(ms);
+  };
+  // In the UI's language from the reason's figures; plans saved before they were sent fall back to the English detail.
+  const leftOutDetail = (l: LeftOutContact): string => {
+    if (l.reason === 'frequency_cap' && l.recentSends !== undefined && l.limit !== undefined) return t('sendtime.leftOut.detail.frequencyCap', { n: f.count(l.recentSends), max: f.count(l.limit) });
+    if (l.reason === 'send_cap' && l.allowedMinutes !== undefined && l.limit !== undefined) return t('sendtime.leftOut.detail.sendCap', { minutes: f.count(l.allowedMinutes), cap: f.count(l.limit) });
+    if (l.reason === 'quiet_hours') return t('sendtime.leftOut.detail.quietHours');
+    if (l.reason === 'unknown_contact') return t('sendtime.leftOut.detail.unknownContact', { id: String(l.contactId) });
+    return l.detail;
   };
   const outside = plan.leftOut.filter((l) => l.reason === 'outside_window');
   const others = plan.leftOut.filter((l) => l.reason !== 'outside_window');
@@ -266,7 +274,7 @@ export function PlanResult(props: {
                 </thead>
                 <tbody>
                   {outsidePage.map((l: LeftOutContact) => {
-                    const closed = closedAt(l.detail);
+                    const closed = l.windowClosesAt !== undefined ? l.windowClosesAt : closedAt(l.detail);
                     return (
                       <tr key={l.contactId}>
                         <td>
@@ -304,7 +312,7 @@ export function PlanResult(props: {
                       <code>{l.psid ?? l.contactId}</code>
                     </td>
                     <td>{t(LEFT_OUT_KEY[l.reason])}</td>
-                    <td className="hint">{l.detail}</td>
+                    <td className="hint">{leftOutDetail(l)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -7,7 +7,7 @@ import { useApiQuery } from '../../components/dashboard/useApiQuery';
 import { useErrorText, useT } from '../../i18n/useT';
 import { useApp } from '../../stores/appStore';
 import { horizonText } from './format';
-import { MethodNotes } from './MethodNotes';
+import { MethodNotes, useNoteSentences } from './MethodNotes';
 
 export type PlanRequest = Input<'sendtime:plan'>;
 
@@ -154,6 +154,9 @@ function UpliftView(props: { workspaceId: number; plan: SavedSendPlan; f: Return
   const q = useApiQuery('sendtime:uplift', { workspaceId: props.workspaceId, planId: plan.planId });
   const u = q.data;
   const H = horizonText(props.locale, plan.horizonMinutes);
+  const detailSentences = useMemo(() => (u ? [u.detail] : []), [u]);
+  const detailNotes = useMemo(() => (u?.detailNote ? [u.detailNote] : undefined), [u]);
+  const [detail] = useNoteSentences(detailSentences, detailNotes, props.locale, f.timeZone);
   return (
     <section className="sendtime-uplift" aria-labelledby="sendtime-uplift-title" aria-busy={q.loading}>
       <div className="row spread">
@@ -183,7 +186,7 @@ function UpliftView(props: { workspaceId: number; plan: SavedSendPlan; f: Return
                 })
               : t('sendtime.uplift.notYet')}
           </p>
-          <p className="hint">{u.detail}</p>
+          <p className="hint">{detail}</p>
           <div className="table-scroll">
             <table className="data-table">
               <caption>{t('sendtime.uplift.caption', { h: H })}</caption>

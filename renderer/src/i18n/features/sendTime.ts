@@ -161,6 +161,10 @@ export const sendTimeEn = {
     'Messenger lets a Page send promotional content only within 24 hours of the contact’s last message to it. These contacts have no open window during the validity window, so they are never scheduled for this campaign. Reach them when they write again, or by another channel they agreed to.',
   'sendtime.outside.never': 'Never wrote to the Page: no window.',
   'sendtime.outside.closed': 'Window closed on {at}.',
+  'sendtime.leftOut.detail.frequencyCap': 'Messages already sent in the cap’s period: {n} (max {max}).',
+  'sendtime.leftOut.detail.sendCap': 'Allowed minutes, all full: {minutes} (cap: {cap} a minute).',
+  'sendtime.leftOut.detail.quietHours': 'Every open minute falls in the contact’s local quiet hours.',
+  'sendtime.leftOut.detail.unknownContact': 'Contact {id} is not in this workspace.',
   'sendtime.outside.pager': 'Pages of the outside-the-window list',
   'sendtime.others.title': 'Left out for other reasons: {n} contacts',
   'sendtime.others.pager': 'Pages of the left-out list',
@@ -382,6 +386,10 @@ export const sendTimeFr: Record<keyof typeof sendTimeEn, string> = {
     'Messenger ne permet à une Page d’envoyer du contenu promotionnel que dans les 24 heures qui suivent le dernier message du contact. Ces contacts n’ont aucune fenêtre ouverte pendant la période de validité : ils ne sont jamais planifiés pour cette campagne. Touchez-les quand ils écriront de nouveau, ou par un autre canal qu’ils ont accepté.',
   'sendtime.outside.never': 'N’a jamais écrit à la Page : pas de fenêtre.',
   'sendtime.outside.closed': 'Fenêtre fermée le {at}.',
+  'sendtime.leftOut.detail.frequencyCap': 'Messages déjà envoyés dans la période du plafond : {n} (max {max}).',
+  'sendtime.leftOut.detail.sendCap': 'Minutes permises, toutes pleines : {minutes} (plafond : {cap} par minute).',
+  'sendtime.leftOut.detail.quietHours': 'Toutes les minutes ouvertes tombent dans les heures calmes locales du contact.',
+  'sendtime.leftOut.detail.unknownContact': 'Le contact {id} n’appartient pas à cet espace de travail.',
   'sendtime.outside.pager': 'Pages de la liste hors fenêtre',
   'sendtime.others.title': 'Écartés pour d’autres raisons : {n} contacts',
   'sendtime.others.pager': 'Pages de la liste des contacts écartés',
@@ -490,6 +498,12 @@ export const sendTimeFr: Record<keyof typeof sendTimeEn, string> = {
   'sendtime.note.uplift.interval':
     'Les contacts sont indépendants et chacun compte une fois ; l’intervalle à 95 % de la différence est l’intervalle score hybride de Newcombe, construit à partir des deux intervalles de Wilson.',
   'sendtime.note.uplift.minimum': 'En dessous de {minimum} messages résolus dans l’un des deux groupes, le statut est « pas encore assez de données ».',
+  'sendtime.note.upliftStatus.noHoldout': 'Ce plan n’a pas de groupe témoin : rien à quoi comparer les heures planifiées.',
+  'sendtime.note.upliftStatus.nothingSynced': 'Aucun message de cette campagne n’a encore été synchronisé pour les contacts du plan.',
+  'sendtime.note.upliftStatus.notEnough':
+    'Pas encore assez de données : {planned} messages planifiés et {holdout} messages témoins sont résolus (il en faut au moins {minimum} de chaque ; {pending} encore en attente).',
+  'sendtime.note.upliftStatus.ready': '{planned} messages planifiés et {holdout} messages témoins résolus.',
+  'sendtime.note.upliftStatus.readyPending': '{planned} messages planifiés et {holdout} messages témoins résolus ; {pending} encore en attente.',
   'sendtime.note.warning.sendCap':
     'Contacts écartés par le plafond par minute : {capped}. Un plafond de {cap} par minute sur les {minutes} minutes de la fenêtre de validité permet au plus {capacity} envois, et toutes les minutes permises à ces contacts (dans leur fenêtre de 24 h, hors heures calmes) étaient pleines. Relevez le plafond ou élargissez la fenêtre.',
   'sendtime.note.warning.unknownZones':
