@@ -413,20 +413,34 @@ function tablesOf(m: PresenceModel): ClassTables {
   return t;
 }
 
+/** Where one contact's reads [r0, r1), inbound bins [i0, i1) and exposure [x0, x1) are in flat evidence (one object, refilled per contact). */
+class Span {
+  r0 = 0;
+  r1 = 0;
+  i0 = 0;
+  i1 = 0;
+  x0 = 0;
+  x1 = 0;
+  of(f: FlatEvidence, i: number): this {
+    this.r0 = f.readOff[i] as number;
+    this.r1 = f.readOff[i + 1] as number;
+    this.i0 = f.inOff[i] as number;
+    this.i1 = f.inOff[i + 1] as number;
+    this.x0 = f.expOff[i] as number;
+    this.x1 = f.expOff[i + 1] as number;
+    return this;
+  }
+}
+
 /**
- * Contact i's posterior class weights into `out`, its expected number of reads under each
+ * A contact's posterior class weights into `out`, its expected number of reads under each
  * class at level 1 into `expected`; returns the log of the weights' normaliser. Per class,
  * log p(evidence | class) up to terms that do not depend on the class: reads are a Poisson
  * process a·μ_k over the exposure with a ~ Gamma(α0, α0) integrated out
  * (Σ log μ_k(read bins) − (α0 + n) log(α0 + Σ_b X_b μ_k(b))), inbound bins a multinomial.
  */
-function posteriorAt(t: ClassTables, f: FlatEvidence, i: number, out: Float64Array, expected: Float64Array): number {
-  const r0 = f.readOff[i] as number;
-  const r1 = f.readOff[i + 1] as number;
-  const i0 = f.inOff[i] as number;
-  const i1 = f.inOff[i + 1] as number;
-  const x0 = f.expOff[i] as number;
-  const x1 = f.expOff[i + 1] as number;
+function posteriorAt(t: ClassTables, f: FlatEvidence, c: Span, out: Float64Array, expected: Float64Array): number {
+  const { r0, r1, i0, i1, x0, x1 } = c;
   const n = r1 - r0;
   let max = -Infinity;
   for (let k = 0; k < t.K; k++) {
@@ -455,7 +469,8 @@ function posteriorAt(t: ClassTables, f: FlatEvidence, i: number, out: Float64Arr
 /** Posterior class weights of one contact. */
 export function presencePosterior(m: PresenceModel, e: PresenceEvidence): Float64Array {
   const out = new Float64Array(m.weights.length);
-  posteriorAt(tablesOf(m), flatten([e]), 0, out, new Float64Array(m.weights.length));
+  const f = flatten([e]);
+  posteriorAt(tablesOf(m), f, new Span().of(f, 0), out, new Float64Array(m.weights.length));
   return out;
 }
 
@@ -518,15 +533,11 @@ export function emSums(t: ClassTables, f: FlatEvidence, out: Float64Array): void
   const inboundScale = mass + K;
   const post = new Float64Array(K);
   const expected = new Float64Array(K);
+  const span = new Span();
   let ll = 0;
   for (let i = 0; i < f.size; i++) {
-    ll += posteriorAt(t, f, i, post, expected);
-    const r0 = f.readOff[i] as number;
-    const r1 = f.readOff[i + 1] as number;
-    const i0 = f.inOff[i] as number;
-    const i1 = f.inOff[i + 1] as number;
-    const x0 = f.expOff[i] as number;
-    const x1 = f.expOff[i + 1] as number;
+    const { r0, r1, i0, i1, x0, x1 } = span.of(f, i);
+    ll += posteriorAt(t, f, span, post, expected);
     const n = r1 - r0;
     for (let k = 0; k < K; k++) {
       const w = post[k] as number;
@@ -642,10 +653,10 @@ export function fitPresence(evidence: readonly PresenceEvidence[] | FlatEvidence
 }
 
 /** Contact i's expected presence rate per hour by bin: its posterior mix of the classes, each at its expected level there. */
-function presenceAt(t: ClassTables, f: FlatEvidence, i: number, post: Float64Array, expected: Float64Array, mix: Float64Array): void {
-  posteriorAt(t, f, i, post, expected);
+function presenceAt(t: ClassTables, f: FlatEvidence, c: Span, post: Float64Array, expected: Float64Array, mix: Float64Array): void {
+  posteriorAt(t, f, c, post, expected);
   mix.fill(0);
-  const n = (f.readOff[i + 1] as number) - (f.readOff[i] as number);
+  const n = c.r1 - c.r0;
   for (let k = 0; k < t.K; k++) {
     const w = post[k] as number;
     if (w < 1e-9) continue;
@@ -658,7 +669,8 @@ function presenceAt(t: ClassTables, f: FlatEvidence, i: number, post: Float64Arr
 /** A contact's expected presence rate per hour for each hour-of-week cell. */
 export function contactPresence(m: PresenceModel, e: PresenceEvidence): Float64Array {
   const mix = new Float64Array(BINS);
-  presenceAt(tablesOf(m), flatten([e]), 0, new Float64Array(m.weights.length), new Float64Array(m.weights.length), mix);
+  const f = flatten([e]);
+  presenceAt(tablesOf(m), f, new Span().of(f, 0), new Float64Array(m.weights.length), new Float64Array(m.weights.length), mix);
   const out = new Float64Array(CELLS);
   for (let cell = 0; cell < CELLS; cell++) out[cell] = mix[binOfCell(cell)] as number;
   return out;
@@ -710,10 +722,11 @@ export function liftRows(t: ClassTables, f: FlatEvidence, firstRow: number, hori
   const expected = new Float64Array(t.K);
   const mix = new Float64Array(BINS);
   const rates = new Float64Array(CELLS);
+  const span = new Span();
   const width = horizonMinutes <= 60 ? BINS : CELLS;
   const hours = horizonMinutes / 60;
   for (let i = 0; i < f.size; i++) {
-    presenceAt(t, f, i, post, expected, mix);
+    presenceAt(t, f, span.of(f, i), post, expected, mix);
     const at = (firstRow + i) * width;
     let mean = 0;
     if (width === BINS) {
