@@ -3,11 +3,13 @@ import type { SendPlan, SendTimeHeatmap } from '../../../shared/domain/sendTime'
 import type { AppContext } from '../context';
 import { bundledJobWorkerScript, runInWorker } from '../imports/runner';
 import { groupHeatmap, workspaceHeatmap, type GroupHeatmapRequest, type WorkspaceHeatmapRequest } from './heatmap';
+import { observedHeatmap, type ObservedHeatmap, type ObservedRequest } from './observed';
 import { sendPlanCsv, sendPlanJson, sendTimePlan, type SendPlanRequest } from './plan';
 
 /**
  * The CPU-heavy part of the send-time calls: fitting the model on a workspace's whole history
- * (seconds on the demo's 5 452 contacts) and planning. It only reads the store, so it can run
+ * (seconds on the demo's 5 452 contacts), planning, and counting the observed rates over every
+ * outbound message. It only reads the store, so it can run
  * in the job worker on its own connection while the main process keeps answering.
  */
 export type SendTimeTask =
@@ -15,7 +17,8 @@ export type SendTimeTask =
   /** The plan alone, for saving: no CSV or JSON export. */
   | { op: 'planOnly'; request: SendPlanRequest }
   | { op: 'heatmap'; request: WorkspaceHeatmapRequest }
-  | { op: 'groupHeatmap'; request: GroupHeatmapRequest };
+  | { op: 'groupHeatmap'; request: GroupHeatmapRequest }
+  | { op: 'observed'; request: ObservedRequest };
 
 export interface PlanWithExports {
   plan: SendPlan;
@@ -23,10 +26,10 @@ export interface PlanWithExports {
   json: string;
 }
 
-export type SendTimeResult<T extends SendTimeTask> = T['op'] extends 'plan' ? PlanWithExports : T['op'] extends 'planOnly' ? SendPlan : SendTimeHeatmap;
+export type SendTimeResult<T extends SendTimeTask> = T['op'] extends 'plan' ? PlanWithExports : T['op'] extends 'planOnly' ? SendPlan : T['op'] extends 'observed' ? ObservedHeatmap : SendTimeHeatmap;
 
 /** Runs one task on `db`; bad input throws the same ApiError wherever it runs. */
-export function runSendTimeTask(db: Database, task: SendTimeTask): PlanWithExports | SendPlan | SendTimeHeatmap {
+export function runSendTimeTask(db: Database, task: SendTimeTask): PlanWithExports | SendPlan | SendTimeHeatmap | ObservedHeatmap {
   switch (task.op) {
     case 'plan': {
       const { plan } = sendTimePlan(db, task.request);
@@ -38,6 +41,8 @@ export function runSendTimeTask(db: Database, task: SendTimeTask): PlanWithExpor
       return workspaceHeatmap(db, task.request);
     case 'groupHeatmap':
       return groupHeatmap(db, task.request);
+    case 'observed':
+      return observedHeatmap(db, task.request);
   }
 }
 

@@ -143,7 +143,7 @@ describe('send-time work off the main thread', () => {
     );
   });
 
-  it('answers heatmaps and plans exactly as in-process', async () => {
+  it('answers heatmaps, plans and observed rates exactly as in-process', async () => {
     const cases: [string, Record<string, unknown>][] = [
       ['sendtime:heatmap', { workspaceId, horizonMinutes: 120 }],
       ['sendtime:heatmap', { workspaceId, horizonMinutes: 60, contactId: contactIds[5] }],
@@ -151,6 +151,9 @@ describe('send-time work off the main thread', () => {
       // Quiet hours, a frequency cap, a per-minute cap too tight for everyone, unknown zones (warnings).
       ['sendtime:plan', planInput({ quietHours: { startHour: 22, endHour: 8 }, frequencyCap: { max: 7, days: 7 }, perMinuteCap: 1, explorationShare: 0.1 })],
       ['sendtime:plan', planInput({ contactIds: contactIds.slice(100, 400) })],
+      // Observed rates: every outbound message counted, in local and in workspace time.
+      ['sendtime:observed', { workspaceId, horizonMinutes: 60, metric: 'seen', clock: 'local' }],
+      ['sendtime:observed', { workspaceId, horizonMinutes: 1440, metric: 'delivered', clock: 'workspace', contactIds: contactIds.slice(0, 30) }],
     ];
     const workerReplies: ApiReply<unknown>[] = [];
     for (const [method, input] of cases) {
