@@ -40,6 +40,26 @@ describe.skipIf(os.availableParallelism() < 2)('fit helper thread', () => {
     }
   });
 
+  it('the job worker bundle the app ships serves as a helper (the fit in the worker really uses a second thread)', () => {
+    // Needs the build, like the off-thread tests: `node electron/tools/build.mjs`.
+    const jobWorker = path.resolve('dist/electron/jobWorker.cjs');
+    expect(fs.readFileSync(jobWorker, 'utf8')).toContain('relais-fit-helper');
+    const helper = startFitHelper(jobWorker, { timeoutMs: 20_000 });
+    try {
+      const out = helper?.shared(4);
+      expect(out).toBeDefined();
+      if (!helper || !out) return;
+      helper.post({ kind: 'intervals', alpha: Float64Array.of(2.5, 40), beta: Float64Array.of(7.5, 60), first: 0, out });
+      expect(helper.wait()).toBe(true);
+      // scipy.stats.beta.ppf(0.05 / 0.95, 2.5, 7.5), as in the shrinkage tests.
+      expect(out[0]).toBeCloseTo(0.06731161356870272, 9);
+      expect(out[1]).toBeCloseTo(0.4916369651474135, 9);
+      expect(out[2]).toBeGreaterThan(0.3);
+    } finally {
+      helper?.close();
+    }
+  });
+
   it('a helper that never answers is given up on after its timeout: the fit finishes alone, same model', () => {
     const helper = startFitHelper(bundle('silent', 'export {};\n'), { timeoutMs: 300 });
     try {
