@@ -242,7 +242,7 @@ export class EvidenceBuilder {
     let order: number[] | null = null;
     for (let i = 1; i < outbound.length; i++) {
       if ((outbound[i] as { sentAt: number }).sentAt < (outbound[i - 1] as { sentAt: number }).sentAt) {
-        order = outbound.map((_, j) => j).sort((a, b) => (outbound[a] as { sentAt: number }).sentAt - (outbound[b] as { sentAt: number }).sentAt);
+        order = sortedBySentAt(outbound);
         break;
       }
     }
@@ -290,6 +290,22 @@ export class EvidenceBuilder {
       expOff: Int32Array.from(this.expOff),
     };
   }
+}
+
+/** Indices of `outbound` by send time, ties in their order: an insertion sort for a contact's few messages. */
+function sortedBySentAt(outbound: readonly { sentAt: number }[]): number[] {
+  const sentAt = (j: number) => (outbound[j] as { sentAt: number }).sentAt;
+  if (outbound.length > 64) return outbound.map((_, j) => j).sort((a, b) => sentAt(a) - sentAt(b));
+  const order: number[] = [];
+  for (let j = 0; j < outbound.length; j++) {
+    let k = j;
+    while (k > 0 && sentAt(order[k - 1] as number) > sentAt(j)) {
+      order[k] = order[k - 1] as number;
+      k--;
+    }
+    order[k] = j;
+  }
+  return order;
 }
 
 /** One contact's presence evidence (see `EvidenceBuilder`). */

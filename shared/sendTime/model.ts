@@ -194,7 +194,10 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   // Per contact: cells of signs of presence, cells of past sends and whether each was seen within H, presence evidence.
   const activity = new Ragged();
   const sendCells = new Ragged();
-  const sendSeen: boolean[] = [];
+  let outboundCount = 0;
+  for (const h of histories) outboundCount += h.outbound.length;
+  /** 1 where the send at the same index of `sendCells.values` was seen within H. */
+  const sendSeen = new Uint8Array(outboundCount);
   const seenCounts = new Int32Array(histories.length);
   const evidence = shape === 'presence' ? new EvidenceBuilder(evidenceOptions) : null;
   const activityBins: number[] = [];
@@ -234,10 +237,12 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       const k = lowerBound(inbound, m.sentAt);
       const previousInbound = k > 0 ? (inbound[k - 1] as number) : -Infinity;
       if (m.sentAt - previousInbound <= conversationMs) continue;
-      sendCells.values.push(cellOf(m.sentAt, h.zone));
       const seen = m.readAt !== null && m.readAt - m.sentAt <= Hms;
-      sendSeen.push(seen);
-      if (seen) seenCount++;
+      if (seen) {
+        sendSeen[sendCells.values.length] = 1;
+        seenCount++;
+      }
+      sendCells.values.push(cellOf(m.sentAt, h.zone));
     }
     activity.close();
     sendCells.close();
@@ -389,33 +394,33 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
   }
 
   const contacts = new Map<number, ContactModel>();
-  // Per-cell counts of every contact in three shared lists, not 2 × 168 numbers per contact.
-  const countCells: number[] = [];
-  const countSends: number[] = [];
-  const countSeen: number[] = [];
+  // Per-cell counts of every contact in three shared arrays, not 2 × 168 numbers per contact;
+  // a contact has at most one entry per send, so the sends' count bounds their length.
+  const countCells = new Int16Array(sendCells.values.length);
+  const countSends = new Int32Array(sendCells.values.length);
+  const countSeen = new Int32Array(sendCells.values.length);
+  let counted = 0;
   const slot = new Int32Array(CELLS).fill(-1);
   histories.forEach((h, i) => {
     const liftRow = liftRows[i] as number;
     const prior = pagePriors.get(h.pageRef) ?? workspacePrior;
     const sends = sendsOf(i);
     const seen = seenCounts[i] as number;
-    const countsFrom = countCells.length;
+    const countsFrom = counted;
     let refSum = 0;
     for (let j = sendCells.from(i); j < sendCells.to(i); j++) {
       const c = sendCells.values[j] as number;
       let k = slot[c] as number;
       if (k < 0) {
-        k = countCells.length;
+        k = counted++;
         slot[c] = k;
-        countCells.push(c);
-        countSends.push(0);
-        countSeen.push(0);
+        countCells[k] = c;
       }
       countSends[k] = (countSends[k] as number) + 1;
       if (sendSeen[j]) countSeen[k] = (countSeen[k] as number) + 1;
       refSum += liftOf(lifts, liftRow, c);
     }
-    const countsTo = countCells.length;
+    const countsTo = counted;
     for (let k = countsFrom; k < countsTo; k++) slot[countCells[k] as number] = -1;
     const strength = prior.alpha + prior.beta;
     // Contacts with no sends inherit the workspace's reference cells for their prior rate.
@@ -436,7 +441,7 @@ export function fitSendTimeModel(histories: readonly ContactHistory[], options: 
       countsTo,
     });
   });
-  const cellCounts: CellCounts = { cells: Int16Array.from(countCells), sends: Int32Array.from(countSends), seen: Int32Array.from(countSeen) };
+  const cellCounts: CellCounts = { cells: countCells.slice(0, counted), sends: countSends.slice(0, counted), seen: countSeen.slice(0, counted) };
 
   return {
     horizonMinutes: H,
