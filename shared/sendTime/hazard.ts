@@ -1,6 +1,7 @@
 import { CELLS } from '../domain/sendTime';
 import { zoneOffsetMinutes } from '../time/zones';
 import { lowerBound } from '../search';
+import { inHalves, resultMemory } from './halves';
 import type { FitHelper } from './helper';
 import { BINS, binOfCell } from './rhythms';
 
@@ -511,8 +512,9 @@ function audienceRates(f: FlatEvidence): Float64Array {
   });
 }
 
-/** Contacts [from, to) of flat evidence (copies: a helper thread gets only its part). */
+/** Contacts [from, to) of flat evidence (copies, so a helper thread gets only its part; all of them is the evidence itself). */
 export function sliceEvidence(f: FlatEvidence, from: number, to: number): FlatEvidence {
+  if (from === 0 && to === f.size) return f;
   const rebase = (off: Int32Array) => {
     const out = off.slice(from, to + 1);
     const start = out[0] as number;
@@ -622,7 +624,7 @@ export function fitPresence(evidence: readonly PresenceEvidence[] | FlatEvidence
   const second = sliceEvidence(flat, half, flat.size);
   const length = emSumsLength(K);
   const sums0 = new Float64Array(length);
-  let sums1 = helper ? helper.shared(length) : new Float64Array(length);
+  let sums1 = resultMemory(helper, length);
   let useHelper = helper !== undefined;
   const num = new Float64Array(K * BINS);
   const den = new Float64Array(K * BINS);
@@ -718,17 +720,13 @@ export function presenceLifts(m: PresenceModel, evidence: readonly PresenceEvide
   const t = tablesOf(m);
   const f = Array.isArray(evidence) ? flatten(evidence) : (evidence as FlatEvidence);
   const width = horizonMinutes <= 60 ? BINS : CELLS;
-  if (!helper || f.size < 2) {
-    const values = new Float64Array(width * f.size);
-    liftRows(t, f, 0, horizonMinutes, values);
-    return { values, width };
-  }
-  const values = helper.shared(width * f.size);
-  const half = Math.floor(f.size / 2);
-  const second = sliceEvidence(f, half, f.size);
-  helper.post({ kind: 'lifts', tables: t, evidence: second, firstRow: half, horizonMinutes, out: values });
-  liftRows(t, sliceEvidence(f, 0, half), 0, horizonMinutes, values);
-  if (!helper.wait()) liftRows(t, second, half, horizonMinutes, values);
+  const values = resultMemory(helper, width * f.size);
+  inHalves(
+    helper,
+    f.size,
+    (half) => ({ kind: 'lifts', tables: t, evidence: sliceEvidence(f, half, f.size), firstRow: half, horizonMinutes, out: values }),
+    (from, to) => liftRows(t, sliceEvidence(f, from, to), from, horizonMinutes, values),
+  );
   return { values, width };
 }
 

@@ -542,12 +542,21 @@ export interface CellPosterior {
   sends: number;
 }
 
-function cellPosterior(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): CellPosterior {
-  const base = baseAt(model, c, k, cell, fraction);
+/** What an estimate at a cell is made of; one object, refilled by `cellParts` (the planner asks millions of times). */
+const parts = { base: 0, own: 0, ownSeen: 0, kappa: 0 };
+
+/** The contact's extrapolated rate at the cell, its own sends and seen sends there, and the evidence it borrows. */
+function cellParts(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): typeof parts {
   const at = countIndex(model, c, cell);
-  const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
-  const ownSeen = at < 0 ? 0 : (model.cellCounts.seen[at] as number);
-  const kappa = k.borrowed + OTHER_CELL_WEIGHT * (c.sends - own);
+  parts.base = baseAt(model, c, k, cell, fraction);
+  parts.own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
+  parts.ownSeen = at < 0 ? 0 : (model.cellCounts.seen[at] as number);
+  parts.kappa = k.borrowed + OTHER_CELL_WEIGHT * (c.sends - parts.own);
+  return parts;
+}
+
+function cellPosterior(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): CellPosterior {
+  const { base, own, ownSeen, kappa } = cellParts(model, c, k, cell, fraction);
   const a = kappa * base + ownSeen;
   const b = kappa * (1 - base) + own - ownSeen;
   return { rate: a / (a + b), alpha: Math.max(a, 1e-3), beta: Math.max(b, 1e-3), n: kappa + own, sends: own };
@@ -560,11 +569,8 @@ function cellEstimate(model: SendTimeModel, c: ContactModel, k: ContactConstants
 }
 
 function cellRate(model: SendTimeModel, c: ContactModel, k: ContactConstants, cell: number, fraction: number): number {
-  const base = baseAt(model, c, k, cell, fraction);
-  const at = countIndex(model, c, cell);
-  const own = at < 0 ? 0 : (model.cellCounts.sends[at] as number);
-  const kappa = k.borrowed + OTHER_CELL_WEIGHT * (c.sends - own);
-  return (kappa * base + (at < 0 ? 0 : (model.cellCounts.seen[at] as number))) / (kappa + own);
+  const { base, own, ownSeen, kappa } = cellParts(model, c, k, cell, fraction);
+  return (kappa * base + ownSeen) / (kappa + own);
 }
 
 /** Posterior estimate for one contact at one cell (hour of week in the contact's zone). */

@@ -2,6 +2,7 @@ import type { LeftOutContact, PlannedSend, SendPlan, SendTimeNote, SendTimeReaso
 import { windowClosesAt } from '../time/window';
 import { zonedParts } from '../time/zones';
 import { betaIntervals } from './beta';
+import { inHalves, resultMemory } from './halves';
 import type { FitHelper } from './helper';
 import { note, noteEnglish, planNotes, withWarnings } from './notes';
 
@@ -102,17 +103,13 @@ export class SendPlanError extends Error {}
 
 /** Central 90 % intervals of many Betas ([low, high] pairs), the second half on the helper's thread when there is one. */
 function intervalsOf(alpha: Float64Array, beta: Float64Array, helper: FitHelper | undefined): Float64Array {
-  if (!helper || alpha.length < 2) {
-    const out = new Float64Array(2 * alpha.length);
-    betaIntervals(alpha, beta, 0, out);
-    return out;
-  }
-  const out = helper.shared(2 * alpha.length);
-  const half = Math.floor(alpha.length / 2);
-  const second = [alpha.slice(half), beta.slice(half)] as const;
-  helper.post({ kind: 'intervals', alpha: second[0], beta: second[1], first: half, out });
-  betaIntervals(alpha.subarray(0, half), beta.subarray(0, half), 0, out);
-  if (!helper.wait()) betaIntervals(second[0], second[1], half, out);
+  const out = resultMemory(helper, 2 * alpha.length);
+  inHalves(
+    helper,
+    alpha.length,
+    (half) => ({ kind: 'intervals', alpha: alpha.slice(half), beta: beta.slice(half), first: half, out }),
+    (from, to) => betaIntervals(alpha.subarray(from, to), beta.subarray(from, to), from, out),
+  );
   return out;
 }
 
