@@ -103,8 +103,8 @@ const BURST_MS = 10 * 60_000;
 const LIFT_EXPONENTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 
 /**
- * Local weekday × hour of an instant, from the zone's offset (cached per UTC quarter hour in
- * `hazard.ts`: every offset and DST change falls on a quarter hour, and Intl is slow).
+ * Local weekday × hour of an instant, from the zone's offset (`zoneOffsetAt` in `hazard.ts`:
+ * cached per UTC day, and per quarter hour on days with a change, because Intl is slow).
  */
 export function cellOf(utcMs: number, zone: string): number {
   return cellOfLocal(utcMs + zoneOffsetAt(utcMs, zone));
